@@ -1,0 +1,12 @@
+import { apiRoute } from "@/lib/http/route";
+import { db } from "@/lib/db";
+import { createUser, createUserSchema, listUsers } from "@/lib/users/manage-users";
+
+export const GET = apiRoute({ permission: "users:read", handle: () => listUsers({ db: db() }) });
+
+export const POST = apiRoute({
+  permission: "users:write",
+  body: createUserSchema,
+  status: 201,
+  handle: ({ body }) => createUser({ db: db(), input: body }),
+});

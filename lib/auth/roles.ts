@@ -1,0 +1,42 @@
+// Who may do what. Every route and page checks a permission here on the server;
+// the UI only hides what the server would refuse anyway. The auditor reads
+// everything and changes nothing (IEC 62443-3-3 SR 6.1: read-only audit access).
+import type { Role } from "@/lib/db";
+
+export const roles = ["ADMIN", "COMPLIANCE_OFFICER", "CISO", "AUDITOR"] as const satisfies readonly Role[];
+
+export const roleLabels: Record<Role, string> = {
+  ADMIN: "Administrator",
+  COMPLIANCE_OFFICER: "Compliance officer",
+  CISO: "CISO",
+  AUDITOR: "Auditor (read-only)",
+};
+
+const everyone = roles;
+
+export const permissions = {
+  // Conduit inventory: zones, conduits, devices, destinations, device credentials.
+  "inventory:read": everyone,
+  "inventory:write": ["ADMIN", "COMPLIANCE_OFFICER"],
+  "records:read": everyone,
+  "suppliers:read": everyone,
+  "suppliers:write": ["ADMIN", "COMPLIANCE_OFFICER"],
+  "incidents:read": everyone,
+  "incidents:write": ["ADMIN", "CISO", "COMPLIANCE_OFFICER"],
+  "evidence:read": everyone,
+  "evidence:create": ["ADMIN", "COMPLIANCE_OFFICER", "CISO"],
+  "users:read": everyone,
+  "users:write": ["ADMIN"],
+  "settings:write": ["ADMIN"],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Permission = keyof typeof permissions;
+
+export function can(role: Role, permission: Permission): boolean {
+  return (permissions[permission] as readonly Role[]).includes(role);
+}
+
+/** Read-only roles hold no ":write" or ":create" permission at all. */
+export function isReadOnly(role: Role): boolean {
+  return !(Object.keys(permissions) as Permission[]).some((p) => !p.endsWith(":read") && can(role, p));
+}

@@ -1,0 +1,102 @@
+// The one place that reads process.env. Every setting is validated here, has a
+// documented default (README "Configuration"), and is read through loadConfig().
+import path from "node:path";
+import { z } from "zod";
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+const envSchema = z.object({
+  CONDUIT_DATA_DIR: z.string().min(1).default("data"),
+  DATABASE_URL: z
+    .string()
+    .regex(/^(file:|postgres(ql)?:\/\/)/, "must be a file: URL (SQLite) or a postgresql:// URL")
+    .optional(),
+  HOST: z.string().min(1).default("127.0.0.1"),
+  PORT: positiveInt(3000).refine((p) => p < 65536, "must be a TCP port"),
+  // Public base URL of the app, for sign-in redirects behind a reverse proxy.
+  NEXTAUTH_URL: z.url().optional(),
+  // Secret that signs session tokens; created under <data>/secrets/ on first start when unset.
+  NEXTAUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  SESSION_MAX_AGE_SECONDS: positiveInt(8 * 60 * 60),
+  SIGNIN_MAX_FAILURES_PER_ACCOUNT: positiveInt(5),
+  SIGNIN_MAX_FAILURES_PER_ADDRESS: positiveInt(20),
+  SIGNIN_WINDOW_SECONDS: positiveInt(15 * 60),
+  MAX_JSON_BODY_BYTES: positiveInt(1024 * 1024),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
+});
+
+export type DatabaseProvider = "sqlite" | "postgresql";
+
+export interface Config {
+  dataDir: string;
+  secretsDir: string;
+  database: { provider: DatabaseProvider; url: string };
+  host: string;
+  port: number;
+  publicUrl: string;
+  authSecret: string | undefined;
+  sessionMaxAgeSeconds: number;
+  signInLimits: { maxFailuresPerAccount: number; maxFailuresPerAddress: number; windowSeconds: number };
+  maxJsonBodyBytes: number;
+  logLevel: z.infer<typeof envSchema>["LOG_LEVEL"];
+  nodeEnv: z.infer<typeof envSchema>["NODE_ENV"];
+}
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+export function databaseProviderOf(url: string): DatabaseProvider {
+  if (url.startsWith("file:")) return "sqlite";
+  if (/^postgres(ql)?:\/\//.test(url)) return "postgresql";
+  throw new ConfigError(`DATABASE_URL must be a file: URL or a postgresql:// URL`);
+}
+
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    throw new ConfigError(`Invalid configuration: ${problems}`);
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.CONDUIT_DATA_DIR);
+  const url = e.DATABASE_URL ?? `file:${path.join(dataDir, "conduit-ledger.db")}`;
+  return {
+    dataDir,
+    secretsDir: path.join(dataDir, "secrets"),
+    database: { provider: databaseProviderOf(url), url },
+    host: e.HOST,
+    port: e.PORT,
+    publicUrl: e.NEXTAUTH_URL ?? `http://${e.HOST.includes(":") ? `[${e.HOST}]` : e.HOST}:${e.PORT}`,
+    authSecret: e.NEXTAUTH_SECRET,
+    sessionMaxAgeSeconds: e.SESSION_MAX_AGE_SECONDS,
+    signInLimits: {
+      maxFailuresPerAccount: e.SIGNIN_MAX_FAILURES_PER_ACCOUNT,
+      maxFailuresPerAddress: e.SIGNIN_MAX_FAILURES_PER_ADDRESS,
+      windowSeconds: e.SIGNIN_WINDOW_SECONDS,
+    },
+    maxJsonBodyBytes: e.MAX_JSON_BODY_BYTES,
+    logLevel: e.LOG_LEVEL,
+    nodeEnv: e.NODE_ENV,
+  };
+}
+
+let cached: Config | undefined;
+
+export function loadConfig(): Config {
+  cached ??= parseConfig(process.env);
+  return cached;
+}
+
+/** Environment for child processes (prisma CLI, next server), with the resolved settings made explicit. */
+export function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const config = loadConfig();
+  return {
+    ...process.env,
+    NEXT_TELEMETRY_DISABLED: "1",
+    CONDUIT_DATA_DIR: config.dataDir,
+    DATABASE_URL: config.database.url,
+    ...extra,
+  };
+}

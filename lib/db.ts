@@ -1,0 +1,49 @@
+// The database client: one Prisma client per process, SQLite or PostgreSQL chosen by
+// DATABASE_URL. Secret columns are omitted from every query unless a caller asks for
+// them by name (dub's global omit), so they cannot leak into a page or a response by
+// accident.
+import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { loadConfig } from "@/lib/config";
+import { PrismaClient as PostgresClient } from "@/lib/generated/prisma/postgresql/client";
+import { PrismaClient as SqliteClient } from "@/lib/generated/prisma/sqlite/client";
+
+export * from "@/lib/generated/prisma/sqlite/enums";
+export type {
+  AiDestination,
+  Conduit,
+  Device,
+  Plant,
+  User,
+  Workstation,
+  Zone,
+} from "@/lib/generated/prisma/sqlite/client";
+
+const omitSecrets = {
+  user: { passwordHash: true },
+  aiDestination: { apiKeyCiphertext: true },
+  deviceCredential: { tokenHash: true },
+} as const;
+
+function createSqliteClient(url: string) {
+  // busy timeout: wait for a concurrent writer instead of failing with SQLITE_BUSY.
+  const adapter = new PrismaBetterSqlite3({ url: url.slice("file:".length), timeout: 5000 });
+  return new SqliteClient({ adapter, omit: omitSecrets });
+}
+
+/** One client type for both providers: the models are identical by construction (prisma/schema.prisma). */
+export type Db = ReturnType<typeof createSqliteClient>;
+
+export function createDb(url: string): Db {
+  if (url.startsWith("file:")) return createSqliteClient(url);
+  const adapter = new PrismaPg({ connectionString: url });
+  return new PostgresClient({ adapter, omit: omitSecrets }) as unknown as Db;
+}
+
+const globalForDb = globalThis as unknown as { conduitDb?: Db };
+
+/** The process-wide client (kept on globalThis so dev-mode reloads do not open new pools). */
+export function db(): Db {
+  globalForDb.conduitDb ??= createDb(loadConfig().database.url);
+  return globalForDb.conduitDb;
+}

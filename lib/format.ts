@@ -1,0 +1,29 @@
+// Display formats. Instants are shown in the plant's time zone with the zone named,
+// so nobody has to guess which clock a deadline or expiry refers to.
+export function formatDate(options: { date: Date; timeZone: string }): string {
+  return new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeZone: options.timeZone }).format(options.date);
+}
+
+export function formatDateTime(options: { date: Date; timeZone: string }): string {
+  return new Intl.DateTimeFormat("en-GB", {
+    dateStyle: "medium",
+    timeStyle: "short",
+    timeZone: options.timeZone,
+    timeZoneName: "short",
+  }).format(options.date);
+}
+
+export const purdueLabels: Record<string, string> = {
+  L0: "L0 process",
+  L1: "L1 basic control",
+  L2: "L2 supervisory",
+  L3: "L3 operations",
+  L3_5: "L3.5 industrial DMZ",
+  L4: "L4 enterprise",
+  EXTERNAL: "External",
+};
+
+export function humanize(value: string): string {
+  const lower = value.replace(/_/g, " ").toLowerCase();
+  return lower.charAt(0).toUpperCase() + lower.slice(1);
+}

@@ -1,0 +1,79 @@
+// Runs the Prisma CLI for one database provider, from the single source schema.
+//   tsx scripts/prisma.ts generate                 clients for both providers
+//   tsx scripts/prisma.ts migrate deploy           apply migrations to the configured database
+//   tsx scripts/prisma.ts migrate-new NAME --postgres-url URL
+//                                                  create a migration for both providers (development)
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { childEnv, loadConfig, type DatabaseProvider } from "../lib/config";
+
+const root = path.resolve(import.meta.dirname, "..");
+const providers: DatabaseProvider[] = ["sqlite", "postgresql"];
+
+/** Writes prisma/generated/schema.<provider>.prisma from prisma/schema.prisma. */
+export function writeProviderSchema(provider: DatabaseProvider): string {
+  const source = fs.readFileSync(path.join(root, "prisma/schema.prisma"), "utf8");
+  const out = source
+    .replace(/provider = "sqlite"/, `provider = "${provider}"`)
+    .replace('output   = "../lib/generated/prisma/sqlite"', `output   = "../../lib/generated/prisma/${provider}"`);
+  if (!out.includes(`provider = "${provider}"`) || !out.includes(`lib/generated/prisma/${provider}"`)) {
+    throw new Error("prisma/schema.prisma no longer has the datasource/generator lines scripts/prisma.ts rewrites");
+  }
+  const file = path.join(root, `prisma/generated/schema.${provider}.prisma`);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, out);
+  return file;
+}
+
+export function runPrisma(options: { provider: DatabaseProvider; url: string; args: string[]; quiet?: boolean }): void {
+  writeProviderSchema(options.provider);
+  const result = spawnSync(path.join(root, "node_modules/.bin/prisma"), options.args, {
+    cwd: root,
+    env: childEnv({ DATABASE_URL: options.url, PRISMA_HIDE_UPDATE_MESSAGE: "1" }),
+    stdio: options.quiet ? ["ignore", "pipe", "inherit"] : "inherit",
+  });
+  if (result.status !== 0) {
+    throw new Error(`prisma ${options.args.join(" ")} (${options.provider}) failed with exit code ${result.status}`);
+  }
+}
+
+export function migrateDeploy(options: { url?: string; quiet?: boolean } = {}): void {
+  const url = options.url ?? loadConfig().database.url;
+  const provider: DatabaseProvider = url.startsWith("file:") ? "sqlite" : "postgresql";
+  if (provider === "sqlite") fs.mkdirSync(path.dirname(url.slice("file:".length)), { recursive: true });
+  runPrisma({ provider, url, args: ["migrate", "deploy"], quiet: options.quiet });
+}
+
+function main(argv: string[]): void {
+  const [command, ...rest] = argv;
+  if (command === "generate") {
+    for (const provider of providers) {
+      const url = provider === "sqlite" ? "file:./unused.db" : "postgresql://localhost/unused";
+      runPrisma({ provider, url, args: ["generate"], quiet: true });
+    }
+  } else if (command === "migrate" && rest[0] === "deploy") {
+    migrateDeploy();
+  } else if (command === "migrate-new") {
+    const name = rest[0];
+    const pgIndex = rest.indexOf("--postgres-url");
+    const pgUrl = pgIndex >= 0 ? rest[pgIndex + 1] : undefined;
+    if (!name || !pgUrl) throw new Error("usage: tsx scripts/prisma.ts migrate-new NAME --postgres-url URL");
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "conduit-migrate-"));
+    runPrisma({ provider: "sqlite", url: `file:${tmp}/dev.db`, args: ["migrate", "dev", "--name", name] });
+    runPrisma({ provider: "postgresql", url: pgUrl, args: ["migrate", "dev", "--name", name] });
+    fs.rmSync(tmp, { recursive: true, force: true });
+  } else {
+    throw new Error(`unknown command: ${argv.join(" ")}`);
+  }
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {
+  try {
+    main(process.argv.slice(2));
+  } catch (error) {
+    console.error(`scripts/prisma.ts: ${(error as Error).message}`);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,120 @@
+// `npm start`: everything a fresh clone needs to serve the product.
+//  1. build the Next.js app when its sources changed since the last build,
+//  2. create the data folder and the session secret (owner-only),
+//  3. apply database migrations (SQLite by default, PostgreSQL when configured),
+//  4. seed the demo plant into an empty database and print the demo sign-ins once,
+//  5. serve on HOST:PORT and print the URL.
+// Flags: --build-only (build and exit), --dev (next dev instead of the production server).
+import { spawn, spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import Database from "better-sqlite3";
+import { childEnv, loadConfig, type Config } from "../lib/config";
+import { createDb } from "../lib/db";
+import { demoLoginsFile, ensureAuthSecret, ensurePrivateDir, writePrivateFile } from "../lib/data-dir";
+import { formatDemoLogins, isEmptyDatabase, seedDemoPlant } from "../lib/seed/demo-plant";
+import { migrateDeploy } from "./prisma";
+
+const root = path.resolve(import.meta.dirname, "..");
+const nextBin = path.join(root, "node_modules/.bin/next");
+const buildInputs = ["app", "components", "lib", "proxy", "public", "types", "next.config.ts", "proxy.ts", "tsconfig.json", "package-lock.json"];
+const stampFile = path.join(root, ".next/conduit-build-stamp");
+
+function say(message: string): void {
+  process.stdout.write(`[conduit-ledger] ${message}\n`);
+}
+
+/** A content hash of everything that goes into the build, so a stale build is never served. */
+function sourceHash(): string {
+  const hash = createHash("sha256");
+  const visit = (rel: string) => {
+    const abs = path.join(root, rel);
+    if (!fs.existsSync(abs) || rel.startsWith("lib/generated")) return;
+    if (fs.statSync(abs).isDirectory()) {
+      for (const entry of fs.readdirSync(abs).sort()) visit(path.join(rel, entry));
+    } else if (!/\.test\.tsx?$/.test(rel)) {
+      hash.update(rel).update("\0").update(fs.readFileSync(abs)).update("\0");
+    }
+  };
+  buildInputs.forEach(visit);
+  return hash.digest("hex");
+}
+
+function buildIfNeeded(): void {
+  const hash = sourceHash();
+  const built = fs.existsSync(path.join(root, ".next/BUILD_ID")) && fs.existsSync(stampFile);
+  if (built && fs.readFileSync(stampFile, "utf8") === hash) return;
+  say("building the web application (first start or sources changed; takes a minute or two)...");
+  const result = spawnSync(nextBin, ["build"], { cwd: root, env: childEnv({ NODE_ENV: "production" }), stdio: "inherit" });
+  if (result.status !== 0) throw new Error(`next build failed with exit code ${result.status}`);
+  fs.writeFileSync(stampFile, hash);
+}
+
+function prepareSqlite(config: Config): void {
+  if (config.database.provider !== "sqlite") return;
+  // WAL lets readers run beside the writer; FULL sync makes every commit durable.
+  const sqlite = new Database(config.database.url.slice("file:".length));
+  sqlite.pragma("journal_mode = WAL");
+  sqlite.close();
+}
+
+async function seedIfEmpty(config: Config): Promise<void> {
+  const db = createDb(config.database.url);
+  try {
+    if (!(await isEmptyDatabase({ db }))) {
+      const file = demoLoginsFile(config);
+      if (fs.existsSync(file)) say(`demo sign-ins: see ${path.relative(process.cwd(), file) || file} (readable by its owner only)`);
+      return;
+    }
+    say("empty database: seeding the demo plant (Augsburg, DE and Aveiro, PT)...");
+    const logins = await seedDemoPlant({ db });
+    const text = formatDemoLogins(logins);
+    writePrivateFile({ file: demoLoginsFile(config), content: text });
+    process.stdout.write(`\n${text}\n`);
+    say(`these passwords are shown once; a copy is in ${demoLoginsFile(config)} (mode 0600)`);
+  } finally {
+    await db.$disconnect();
+  }
+}
+
+async function waitUntilServing(url: string, child: ReturnType<typeof spawn>): Promise<void> {
+  for (let i = 0; i < 600 && child.exitCode === null; i++) {
+    try {
+      const res = await fetch(`${url}/api/health`);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function main(argv: string[]): Promise<void> {
+  const config = loadConfig();
+  const dev = argv.includes("--dev");
+  if (!dev) buildIfNeeded();
+  if (argv.includes("--build-only")) return;
+
+  ensurePrivateDir(config.dataDir);
+  const secret = ensureAuthSecret(config);
+  say(`database: ${config.database.provider}${config.database.provider === "sqlite" ? ` (${config.database.url.slice(5)})` : ""}`);
+  migrateDeploy({ url: config.database.url, quiet: true });
+  prepareSqlite(config);
+  await seedIfEmpty(config);
+
+  const child = spawn(nextBin, [dev ? "dev" : "start", "-H", config.host, "-p", String(config.port)], {
+    cwd: root,
+    env: childEnv({ NEXTAUTH_SECRET: secret, NEXTAUTH_URL: config.publicUrl, NODE_ENV: dev ? "development" : "production" }),
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => child.kill(signal));
+  child.on("exit", (code, signal) => process.exit(code ?? (signal ? 0 : 1)));
+  await waitUntilServing(`http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${config.port}`, child);
+  if (child.exitCode === null) say(`Conduit Ledger is serving on ${config.publicUrl}  (Ctrl+C stops it)`);
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  process.stderr.write(`[conduit-ledger] start failed: ${(error as Error).message}\n`);
+  process.exit(1);
+});
