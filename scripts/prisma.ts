@@ -32,9 +32,10 @@ export function runPrisma(options: { provider: DatabaseProvider; url: string; ar
   const result = spawnSync(path.join(root, "node_modules/.bin/prisma"), options.args, {
     cwd: root,
     env: childEnv({ DATABASE_URL: options.url, PRISMA_HIDE_UPDATE_MESSAGE: "1" }),
-    stdio: options.quiet ? ["ignore", "pipe", "inherit"] : "inherit",
+    stdio: options.quiet ? ["ignore", "pipe", "pipe"] : "inherit",
   });
   if (result.status !== 0) {
+    if (options.quiet) process.stderr.write(`${result.stdout}${result.stderr}`);
     throw new Error(`prisma ${options.args.join(" ")} (${options.provider}) failed with exit code ${result.status}`);
   }
 }

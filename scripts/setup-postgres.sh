@@ -10,7 +10,7 @@ fi
 version=$(ls /usr/lib/postgresql | sort -n | tail -1)
 conf=/etc/postgresql/$version/main/postgresql.conf
 sed -i "s/^#\?listen_addresses.*/listen_addresses = 'localhost'/" "$conf"
-pg_ctlcluster "$version" main start 2>/dev/null || pg_ctlcluster "$version" main status >/dev/null
+pg_ctlcluster "$version" main start >/dev/null 2>&1 || pg_ctlcluster "$version" main status >/dev/null
 su postgres -c "psql -q -v ON_ERROR_STOP=1" >/dev/null <<'SQL'
 DO $$ BEGIN
   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'conduit') THEN
@@ -18,4 +18,6 @@ DO $$ BEGIN
   END IF;
 END $$;
 SQL
+su postgres -c "psql -tAc \"SELECT 1 FROM pg_database WHERE datname = 'conduit_test'\"" | grep -q 1 ||
+  su postgres -c "createdb -O conduit conduit_test"
 echo "postgresql://conduit:conduit-test@localhost:5432/conduit_test"

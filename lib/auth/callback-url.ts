@@ -1,0 +1,6 @@
+/** Only same-site paths: a crafted sign-in link must not send a signed-in user to another site. */
+export function safeCallbackUrl(value: string | string[] | undefined): string {
+  const path = Array.isArray(value) ? value[0] : value;
+  const sameSite = path && path.startsWith("/") && !path.startsWith("//") && !path.startsWith("/\\");
+  return sameSite ? path : "/conduits";
+}

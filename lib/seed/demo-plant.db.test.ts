@@ -1,0 +1,98 @@
+import { spawnSync } from "node:child_process";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { verifyPassword } from "@/lib/auth/password";
+import { conduitState } from "@/lib/inventory/conduit-state";
+import { formatDemoLogins, isEmptyDatabase, seedDemoPlant, type DemoLogin } from "@/lib/seed/demo-plant";
+import { createTestDatabase, type TestDatabase } from "@/lib/testing/test-database";
+import { writeProviderSchema } from "@/scripts/prisma";
+
+let t: TestDatabase;
+let logins: DemoLogin[];
+const now = new Date("2026-11-26T10:00:00Z");
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  expect(await isEmptyDatabase({ db: t.db })).toBe(true);
+  logins = await seedDemoPlant({ db: t.db, now });
+});
+afterAll(() => t?.drop());
+
+describe("migrations", () => {
+  it("bring the database exactly to the schema in prisma/schema.prisma (no migration missing)", () => {
+    const schema = writeProviderSchema(t.provider);
+    const result = spawnSync(
+      path.resolve("node_modules/.bin/prisma"),
+      ["migrate", "diff", "--from-config-datasource", "--to-schema", schema, "--exit-code"],
+      { env: { ...process.env, DATABASE_URL: t.url }, encoding: "utf8" },
+    );
+    // --exit-code: 0 = no difference, 2 = the migrations lag behind the schema.
+    expect(result.stdout + result.stderr).not.toMatch(/\[\+\]|\[-\]|\[\*\]/);
+    expect(result.status).toBe(0);
+  });
+});
+
+describe("demo plant seed", () => {
+  it("creates two plants in two Member States with their own time zones", async () => {
+    const plants = await t.db.plant.findMany({ orderBy: { slug: "asc" } });
+    expect(plants.map((p) => [p.memberState, p.timeZone])).toEqual([
+      ["DE", "Europe/Berlin"],
+      ["PT", "Europe/Lisbon"],
+    ]);
+  });
+
+  it("creates zones at Purdue L1 to L4, an industrial DMZ and external AI zones", async () => {
+    const zones = await t.db.zone.findMany();
+    const levels = new Set(zones.map((z) => z.purdueLevel));
+    for (const level of ["L1", "L2", "L3", "L3_5", "L4", "EXTERNAL"]) expect(levels).toContain(level);
+    expect(zones.filter((z) => z.kind === "EXTERNAL_AI" && z.plantId === null).length).toBeGreaterThanOrEqual(3);
+    for (const z of zones) expect(z.slTarget).toBeGreaterThanOrEqual(1);
+  });
+
+  it("covers the five AI workloads with devices on workstations", async () => {
+    const devices = await t.db.device.findMany();
+    expect(new Set(devices.map((d) => d.workload))).toEqual(
+      new Set(["PREDICTIVE_MAINTENANCE", "ANOMALY_DETECTION", "QUALITY_INSPECTION", "WORK_INSTRUCTION_COPILOT", "SCHEDULING"]),
+    );
+    expect(devices.every((d) => d.workstationId)).toBe(true);
+  });
+
+  it("has OpenAI-compatible, Anthropic, Azure OpenAI and an on-premises vision destination", async () => {
+    const destinations = await t.db.aiDestination.findMany({ include: { zone: true } });
+    expect(new Set(destinations.map((d) => d.provider))).toEqual(
+      new Set(["OPENAI_COMPATIBLE", "ANTHROPIC", "AZURE_OPENAI", "GENERIC_INFERENCE"]),
+    );
+    const vision = destinations.find((d) => d.provider === "GENERIC_INFERENCE");
+    expect(vision?.zone.kind).toBe("OT");
+  });
+
+  it("has conduits, exactly one of them expired", async () => {
+    const conduits = await t.db.conduit.findMany();
+    const states = conduits.map((c) => conduitState({ status: c.status, validFrom: c.validFrom, validUntil: c.validUntil, now }));
+    expect(states.filter((s) => s === "expired")).toHaveLength(1);
+    expect(states.filter((s) => s === "in_force").length).toBeGreaterThanOrEqual(4);
+  });
+
+  it("creates one user per role with a random password stored only as a scrypt hash", async () => {
+    expect(logins.map((l) => l.role)).toEqual(["ADMIN", "COMPLIANCE_OFFICER", "CISO", "AUDITOR"]);
+    for (const login of logins) {
+      const user = await t.db.user.findUniqueOrThrow({ where: { email: login.email }, omit: { passwordHash: false } });
+      expect(user.role).toBe(login.role);
+      expect(user.passwordHash).not.toContain(login.password);
+      expect(await verifyPassword({ password: login.password, hash: user.passwordHash ?? "" })).toBe(true);
+    }
+    expect(new Set(logins.map((l) => l.password)).size).toBe(4);
+    expect(formatDemoLogins(logins)).toContain(logins[3]?.password);
+  });
+
+  it("is not run again once the database holds data", async () => {
+    expect(await isEmptyDatabase({ db: t.db })).toBe(false);
+  });
+
+  it("never returns secret columns unless asked by name", async () => {
+    const user = await t.db.user.findFirstOrThrow();
+    expect(user).not.toHaveProperty("passwordHash");
+    const destination = await t.db.aiDestination.findFirstOrThrow();
+    expect(destination).not.toHaveProperty("apiKeyCiphertext");
+  });
+});

@@ -1,0 +1,30 @@
+import path from "node:path";
+import { defineConfig } from "vitest/config";
+
+const alias = { "@": path.resolve(import.meta.dirname) };
+
+export default defineConfig({
+  resolve: { alias },
+  test: {
+    projects: [
+      {
+        resolve: { alias },
+        test: { name: "unit", env: { LOG_LEVEL: "silent" }, include: ["**/*.test.ts"], exclude: ["**/*.db.test.ts", "node_modules/**", "e2e/**", ".next/**"], environment: "node" },
+      },
+      {
+        resolve: { alias },
+        // Integration tests against a real database: SQLite files by default,
+        // PostgreSQL when DATABASE_URL is a postgresql:// URL (.ci/run does both).
+        test: {
+          name: "db",
+          include: ["**/*.db.test.ts"],
+          exclude: ["node_modules/**", ".next/**"],
+          environment: "node",
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
