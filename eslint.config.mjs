@@ -14,7 +14,7 @@ const config = [
     },
   },
   {
-    files: ["lib/config.ts", "prisma.config.ts", "playwright.config.ts", "e2e/**", "scripts/**", "**/*.test.ts"],
+    files: ["lib/config.ts", "prisma.config.ts", "playwright.config.ts", "e2e/**", "scripts/**", "lib/testing/**", "**/*.test.ts"],
     rules: { "no-restricted-properties": "off" },
   },
 ];

@@ -5,14 +5,22 @@
 // route (lib/auth/session.ts).
 import { getToken } from "next-auth/jwt";
 import { NextResponse, type NextRequest } from "next/server";
+import { requestPathHeader } from "@/lib/auth/callback-url";
 import { loadConfig } from "@/lib/config";
 
 export async function proxy(request: NextRequest): Promise<NextResponse> {
+  const path = `${request.nextUrl.pathname}${request.nextUrl.search}`;
   const token = await getToken({ req: request, secret: loadConfig().authSecret });
-  if (token) return NextResponse.next();
-  const signIn = new URL("/signin", request.url);
-  signIn.searchParams.set("callbackUrl", `${request.nextUrl.pathname}${request.nextUrl.search}`);
-  return NextResponse.redirect(signIn);
+  if (!token) {
+    const signIn = new URL("/signin", request.url);
+    signIn.searchParams.set("callbackUrl", path);
+    return NextResponse.redirect(signIn);
+  }
+  // Tell the server components which page was asked for, so that a session refused
+  // there (account disabled meanwhile) also returns the user to it after sign-in.
+  const headers = new Headers(request.headers);
+  headers.set(requestPathHeader, path);
+  return NextResponse.next({ request: { headers } });
 }
 
 export const config = {

@@ -6,8 +6,12 @@ export function formatDate(options: { date: Date; timeZone: string }): string {
 
 export function formatDateTime(options: { date: Date; timeZone: string }): string {
   return new Intl.DateTimeFormat("en-GB", {
-    dateStyle: "medium",
-    timeStyle: "short",
+    day: "numeric",
+    month: "short",
+    year: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
     timeZone: options.timeZone,
     timeZoneName: "short",
   }).format(options.date);

@@ -64,7 +64,7 @@ async function seedIfEmpty(config: Config): Promise<void> {
   try {
     if (!(await isEmptyDatabase({ db }))) {
       const file = demoLoginsFile(config);
-      if (fs.existsSync(file)) say(`demo sign-ins: see ${path.relative(process.cwd(), file) || file} (readable by its owner only)`);
+      if (fs.existsSync(file)) say(`demo sign-ins: see ${file} (readable by its owner only)`);
       return;
     }
     say("empty database: seeding the demo plant (Augsburg, DE and Aveiro, PT)...");

@@ -9,7 +9,7 @@ import { roleLabels } from "@/lib/auth/roles";
 import { listPlants, plantCookie, selectedPlant } from "@/lib/plants/selection";
 
 export default async function AppLayout({ children }: { children: ReactNode }) {
-  const user = await requirePageUser({ path: "/" });
+  const user = await requirePageUser();
   const plants = await listPlants();
   const selected = await selectedPlant(plants);
   return (

@@ -52,7 +52,9 @@ export function authOptions(): NextAuthOptions {
     jwt: { maxAge: config.sessionMaxAgeSeconds },
     pages: { signIn: "/signin", error: "/signin" },
     logger: {
-      error: (code, metadata) => logger.error({ code, metadata }, "next-auth error"),
+      // An expired or foreign session token is routine (the user signs in again), not an error.
+      error: (code, metadata) =>
+        code === "JWT_SESSION_ERROR" ? logger.info({ code }, "session token refused") : logger.error({ code, metadata }, "next-auth error"),
       warn: (code) => logger.warn({ code }, "next-auth warning"),
       debug: () => undefined,
     },

@@ -2,7 +2,9 @@
 // the account is re-read on every request so that disabling a user or changing a role
 // takes effect at once, not when the token expires.
 import { getServerSession } from "next-auth";
+import { headers } from "next/headers";
 import { redirect } from "next/navigation";
+import { requestPathHeader, safeCallbackUrl } from "@/lib/auth/callback-url";
 import { authOptions } from "@/lib/auth/options";
 import { can, type Permission } from "@/lib/auth/roles";
 import { db, type Role } from "@/lib/db";
@@ -26,10 +28,13 @@ export async function currentUser(): Promise<SessionUser | null> {
   return { id: user.id, email: user.email, name: user.name, role: user.role };
 }
 
-/** For pages: sends a visitor without a valid session to sign-in, and back to `path` afterwards. */
-export async function requirePageUser(options: { path: string }): Promise<SessionUser> {
+/** For pages: sends a visitor without a valid session to sign-in, and back to the page afterwards. */
+export async function requirePageUser(): Promise<SessionUser> {
   const user = await currentUser();
-  if (!user) redirect(`/signin?callbackUrl=${encodeURIComponent(options.path)}`);
+  if (!user) {
+    const path = safeCallbackUrl((await headers()).get(requestPathHeader) ?? undefined);
+    redirect(`/signin?callbackUrl=${encodeURIComponent(path)}`);
+  }
   return user;
 }
 

@@ -20,7 +20,7 @@ const stateTone: Record<ConduitState, Tone> = {
 };
 
 export default async function ConduitsPage() {
-  await requirePageUser({ path: "/conduits" });
+  await requirePageUser();
   const plants = await listPlants();
   const plant = await selectedPlant(plants);
   const { zones, conduits, devices } = await listInventory({ db: db(), plantId: plant?.id ?? null, now: new Date() });

@@ -6,7 +6,7 @@ import { requirePageUser } from "@/lib/auth/session";
 export const metadata: Metadata = { title: "Evidence packs" };
 
 export default async function Page() {
-  await requirePageUser({ path: "/evidence" });
+  await requirePageUser();
   return (
     <>
       <PageHeader eyebrow="Supervisory review" title="Evidence packs" />

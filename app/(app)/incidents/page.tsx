@@ -6,7 +6,7 @@ import { requirePageUser } from "@/lib/auth/session";
 export const metadata: Metadata = { title: "Incidents" };
 
 export default async function Page() {
-  await requirePageUser({ path: "/incidents" });
+  await requirePageUser();
   return (
     <>
       <PageHeader eyebrow="NIS2 Art. 23" title="Incidents" />

@@ -6,7 +6,7 @@ import { requirePageUser } from "@/lib/auth/session";
 export const metadata: Metadata = { title: "Audit records" };
 
 export default async function Page() {
-  await requirePageUser({ path: "/records" });
+  await requirePageUser();
   return (
     <>
       <PageHeader eyebrow="IEC 62443-3-3 SR 2.8, 2.12, 3.9" title="Audit records" />

@@ -28,7 +28,7 @@ const permissionLabels: Record<Permission, string> = {
 };
 
 export default async function SettingsPage() {
-  const user = await requirePageUser({ path: "/settings" });
+  const user = await requirePageUser();
   const config = loadConfig();
   const users = await listUsers({ db: db() });
   const lastSignIn = (d: Date | null) => (d ? formatDateTime({ date: d, timeZone: "UTC" }) : "Never");

@@ -6,7 +6,7 @@ import { requirePageUser } from "@/lib/auth/session";
 export const metadata: Metadata = { title: "AI suppliers" };
 
 export default async function Page() {
-  await requirePageUser({ path: "/suppliers" });
+  await requirePageUser();
   return (
     <>
       <PageHeader eyebrow="NIS2 Art. 21(2)(d) and 21(3), IEC 62443-2-4" title="AI suppliers" />

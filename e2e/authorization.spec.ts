@@ -1,0 +1,146 @@
+// Server-side authorisation, independent of what the UI shows: every mutating API
+// route in app/api is found by reading the source, so a route added later without a
+// permission check fails this test.
+import fs from "node:fs";
+import path from "node:path";
+import { expect, test, type APIRequestContext } from "@playwright/test";
+import { storageStateFor, type Role } from "./support";
+
+interface MutationRoute {
+  method: string;
+  url: string;
+}
+
+function mutationRoutes(): MutationRoute[] {
+  const routes: MutationRoute[] = [];
+  const visit = (dir: string) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) visit(full);
+      else if (entry.name === "route.ts") {
+        const rel = path.relative("app", path.dirname(full));
+        // next-auth's own endpoints and the JSON 404 catch-all are not domain mutations.
+        if (rel.includes("[...nextauth]") || rel === "api/[...path]") continue;
+        const source = fs.readFileSync(full, "utf8");
+        const methods = new Set(
+          [...source.matchAll(/export\s+(?:const|async function|function)\s+(POST|PUT|PATCH|DELETE)\b|as\s+(POST|PUT|PATCH|DELETE)\b/g)].map((m) => m[1] ?? m[2]),
+        );
+        const url = "/" + rel.replace(/\[\.\.\.[^\]]+\]/g, "x/y").replace(/\[[^\]]+\]/g, "x");
+        for (const method of methods) routes.push({ method: method!, url });
+      }
+    }
+  };
+  visit("app/api");
+  return routes;
+}
+
+const routes = mutationRoutes();
+
+async function call(request: APIRequestContext, route: MutationRoute) {
+  return request.fetch(route.url, { method: route.method, data: {}, headers: { "content-type": "application/json" } });
+}
+
+test("the mutation routes were found", () => {
+  expect(routes.map((r) => `${r.method} ${r.url}`)).toEqual(
+    expect.arrayContaining(["POST /api/users", "PATCH /api/users/x", "POST /api/users/x/password"]),
+  );
+});
+
+test.describe("auditor", () => {
+  test.use({ storageState: storageStateFor("AUDITOR") });
+
+  test("gets 403 on every mutation route and can still read", async ({ request }) => {
+    for (const route of routes) {
+      const res = await call(request, route);
+      expect(res.status(), `${route.method} ${route.url}`).toBe(403);
+      expect((await res.json()).error.code).toBe("forbidden");
+    }
+    expect((await request.get("/api/users")).status()).toBe(200);
+  });
+});
+
+test("a request without a session gets 401 on every mutation route", async ({ playwright, baseURL }) => {
+  const anonymous = await playwright.request.newContext({ baseURL });
+  for (const route of routes) {
+    const res = await call(anonymous, route);
+    expect(res.status(), `${route.method} ${route.url}`).toBe(401);
+    expect((await res.json()).error.code).toBe("unauthenticated");
+  }
+  await anonymous.dispose();
+});
+
+for (const role of ["CISO", "COMPLIANCE_OFFICER"] as Role[]) {
+  test.describe(`${role}`, () => {
+    test.use({ storageState: storageStateFor(role) });
+    test("cannot manage users", async ({ request }) => {
+      for (const route of routes.filter((r) => r.url.startsWith("/api/users"))) {
+        expect((await call(request, route)).status(), `${route.method} ${route.url}`).toBe(403);
+      }
+    });
+  });
+}
+
+test.describe("administrator", () => {
+  test.use({ storageState: storageStateFor("ADMIN") });
+
+  test("creates a user; bad input gets a clear error and changes nothing", async ({ request }) => {
+    const before = (await (await request.get("/api/users")).json()) as unknown[];
+
+    const invalid = await request.post("/api/users", { data: { email: "not-an-email", name: "", role: "ROOT" } });
+    expect(invalid.status()).toBe(422);
+    const body = await invalid.json();
+    expect(body.error.code).toBe("validation_failed");
+    expect(body.error.issues.map((i: { path: string }) => i.path).sort()).toEqual(["email", "name", "role"]);
+
+    const oversized = await request.post("/api/users", {
+      data: { email: "big@nordwerk.example", name: "x".repeat(2 * 1024 * 1024), role: "AUDITOR" },
+    });
+    expect(oversized.status()).toBe(413);
+    expect((await oversized.json()).error.code).toBe("payload_too_large");
+
+    const notJson = await request.post("/api/users", { data: "email=a", headers: { "content-type": "text/plain" } });
+    expect(notJson.status()).toBe(415);
+
+    const crossSite = await request.post("/api/users", {
+      data: { email: "csrf@nordwerk.example", name: "CSRF", role: "ADMIN" },
+      headers: { origin: "https://attacker.example" },
+    });
+    expect(crossSite.status()).toBe(403);
+
+    expect(((await (await request.get("/api/users")).json()) as unknown[]).length).toBe(before.length);
+
+    const created = await request.post("/api/users", { data: { email: "e2e-new@nordwerk.example", name: "New Auditor", role: "AUDITOR" } });
+    expect(created.status()).toBe(201);
+    const { user, password } = await created.json();
+    expect(user.email).toBe("e2e-new@nordwerk.example");
+    expect(user).not.toHaveProperty("passwordHash");
+    expect(password).toMatch(/^\S{20}$/);
+    expect((await request.post("/api/users", { data: { email: "e2e-new@nordwerk.example", name: "Again", role: "CISO" } })).status()).toBe(409);
+  });
+});
+
+test("unknown routes get a 404: JSON for the API, a page for people", async ({ request, page }) => {
+  const api = await request.get("/api/no-such-thing");
+  expect(api.status()).toBe(404);
+  expect(await api.json()).toEqual({ error: { code: "not_found", message: "No API route at /api/no-such-thing." } });
+
+  const signInTooLarge = await request.post("/api/auth/callback/credentials", {
+    form: { email: "a@b.c", password: "x".repeat(20_000) },
+  });
+  expect(signInTooLarge.status()).toBe(413);
+
+  await page.goto("/signin");
+  const res = await page.goto("/this-page-does-not-exist");
+  // Signed out: the optimistic check sends the visitor to sign-in first.
+  expect(page.url()).toContain("/signin?callbackUrl=%2Fthis-page-does-not-exist");
+  expect(res?.status()).toBe(200);
+});
+
+test.describe("signed in, unknown page", () => {
+  test.use({ storageState: storageStateFor("AUDITOR") });
+  test("shows a not-found page with a way back", async ({ page }) => {
+    const res = await page.goto("/this-page-does-not-exist");
+    expect(res?.status()).toBe(404);
+    await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
+  });
+});

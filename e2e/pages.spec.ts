@@ -1,0 +1,50 @@
+// Each role signs in and sees each main page; screenshots land in test-results/screenshots.
+import { expect, test } from "@playwright/test";
+import { mainPages, roles, storageStateFor } from "./support";
+
+for (const role of roles) {
+  test.describe(`${role}`, () => {
+    test.use({ storageState: storageStateFor(role), viewport: { width: 1440, height: 900 } });
+
+    test(`sees every main page`, async ({ page }) => {
+      for (const { path, heading, navLabel } of mainPages) {
+        await page.goto(path);
+        await expect(page.getByRole("heading", { level: 1, name: heading })).toBeVisible();
+        await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: navLabel })).toHaveAttribute("aria-current", "page");
+        await page.screenshot({ path: `test-results/screenshots/${role.toLowerCase()}${path.replace("/", "-")}.png`, fullPage: true });
+      }
+    });
+  });
+}
+
+test.describe("conduit inventory", () => {
+  test.use({ storageState: storageStateFor("COMPLIANCE_OFFICER") });
+
+  test("shows the demo plant with one expired conduit and filters by plant", async ({ page }) => {
+    await page.goto("/conduits");
+    const conduits = page.getByRole("region", { name: "Conduits" });
+    await expect(conduits.getByRole("row")).toHaveCount(7); // header + 6 conduits
+    await expect(conduits.getByText("Expired", { exact: true })).toHaveCount(1);
+
+    await page.getByLabel("Plant").selectOption("aveiro");
+    await expect(conduits.getByRole("row")).toHaveCount(3);
+    await expect(page.getByText("Aveiro Casting Plant. Anything not listed", { exact: false })).toBeVisible();
+
+    await conduits.getByLabel("Filter conduits").fill("furnace");
+    await expect(conduits.getByRole("row")).toHaveCount(2);
+  });
+});
+
+test.describe("settings per role", () => {
+  test("only the administrator gets user management", async ({ browser }) => {
+    for (const role of roles) {
+      const context = await browser.newContext({ storageState: storageStateFor(role) });
+      const page = await context.newPage();
+      await page.goto("/settings");
+      const addUser = page.getByRole("form", { name: "Add a user" });
+      if (role === "ADMIN") await expect(addUser).toBeVisible();
+      else await expect(addUser).toHaveCount(0);
+      await context.close();
+    }
+  });
+});

@@ -1,0 +1,68 @@
+import fs from "node:fs";
+import path from "node:path";
+import { expect, test } from "@playwright/test";
+import { encode } from "next-auth/jwt";
+import { e2eDataDir } from "../playwright.config";
+import { demoLogins } from "./support";
+
+async function fillSignIn(page: import("@playwright/test").Page, email: string, password: string) {
+  await page.getByLabel("E-mail").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+test("a signed-out visitor is sent to sign-in and then to the page they asked for", async ({ page }) => {
+  await page.goto("/incidents?from=deep-link");
+  await expect(page).toHaveURL(/\/signin\?callbackUrl=%2Fincidents%3Ffrom%3Ddeep-link/);
+  const ciso = demoLogins().CISO;
+  await fillSignIn(page, ciso.email, ciso.password);
+  await expect(page).toHaveURL(/\/incidents\?from=deep-link$/);
+  await expect(page.getByRole("heading", { level: 1, name: "Incidents" })).toBeVisible();
+  await expect(page.getByTestId("current-user")).toContainText("CISO");
+});
+
+test("a wrong password and missing fields get a clear error and no session", async ({ page }) => {
+  await page.goto("/signin");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "Enter your e-mail address and password" })).toBeVisible();
+
+  const auditor = demoLogins().AUDITOR;
+  await fillSignIn(page, auditor.email, `${auditor.password}-wrong`);
+  await expect(page.getByRole("alert").filter({ hasText: "e-mail address or password is not correct" })).toBeVisible();
+  await expect(page).toHaveURL(/\/signin/);
+  const session = await (await page.request.get("/api/auth/session")).json();
+  expect(session).toEqual({});
+});
+
+test("an expired session sends the user back to sign-in and then to the page they wanted", async ({ page, context, baseURL }) => {
+  const admin = demoLogins().ADMIN;
+  await page.goto("/signin");
+  await fillSignIn(page, admin.email, admin.password);
+  await expect(page).toHaveURL(/\/conduits$/);
+
+  // Replace the session with one that expired: same secret, same user, lifetime over.
+  const secret = fs.readFileSync(path.join(e2eDataDir, "secrets/nextauth-secret"), "utf8").trim();
+  const cookies = await context.cookies();
+  const sessionCookie = cookies.find((c) => c.name === "next-auth.session-token");
+  expect(sessionCookie).toBeDefined();
+  const claims = JSON.parse(JSON.stringify(await (await page.request.get("/api/auth/session")).json()));
+  // Expired two minutes ago: well past the 15 s clock tolerance of the token check.
+  const expired = await encode({ token: { email: admin.email, name: claims.user.name, uid: claims.user.id, role: "ADMIN" }, secret, maxAge: -120 });
+  await context.addCookies([{ ...sessionCookie!, value: expired }]);
+
+  await page.goto(`${baseURL}/settings?tab=users`);
+  await expect(page).toHaveURL(/\/signin\?callbackUrl=%2Fsettings%3Ftab%3Dusers/);
+  await fillSignIn(page, admin.email, admin.password);
+  await expect(page).toHaveURL(/\/settings\?tab=users$/);
+});
+
+test("signing out ends the session", async ({ page }) => {
+  const officer = demoLogins().COMPLIANCE_OFFICER;
+  await page.goto("/signin");
+  await fillSignIn(page, officer.email, officer.password);
+  await expect(page.getByTestId("current-user")).toContainText("Compliance officer");
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/signin/);
+  await page.goto("/conduits");
+  await expect(page).toHaveURL(/\/signin\?callbackUrl=%2Fconduits/);
+});

@@ -1,0 +1,45 @@
+// Shared helpers for the end-to-end tests: the demo sign-ins the server printed into
+// its data folder, and a signed-in browser state per role.
+import fs from "node:fs";
+import path from "node:path";
+import type { APIRequestContext } from "@playwright/test";
+import { e2eDataDir } from "../playwright.config";
+
+export const roles = ["ADMIN", "COMPLIANCE_OFFICER", "CISO", "AUDITOR"] as const;
+export type Role = (typeof roles)[number];
+
+export interface Login {
+  role: Role;
+  email: string;
+  password: string;
+}
+
+export function demoLogins(): Record<Role, Login> {
+  const text = fs.readFileSync(path.join(e2eDataDir, "demo-logins.txt"), "utf8");
+  const entries = [...text.matchAll(/^\s+(ADMIN|COMPLIANCE_OFFICER|CISO|AUDITOR)\s+(\S+@\S+)\s+(\S+)\s*$/gm)].map(
+    ([, role, email, password]) => [role, { role, email, password }] as const,
+  );
+  const logins = Object.fromEntries(entries) as Record<Role, Login>;
+  for (const role of roles) if (!logins[role]) throw new Error(`demo-logins.txt has no ${role} line`);
+  return logins;
+}
+
+export const storageStateFor = (role: Role) => path.resolve("test-results/.auth", `${role}.json`);
+
+/** Signs in through next-auth's credentials endpoint, as the browser form does. */
+export async function signInByApi(request: APIRequestContext, login: { email: string; password: string }) {
+  const { csrfToken } = (await (await request.get("/api/auth/csrf")).json()) as { csrfToken: string };
+  return request.post("/api/auth/callback/credentials", {
+    form: { csrfToken, email: login.email, password: login.password, json: "true" },
+    maxRedirects: 0,
+  });
+}
+
+export const mainPages = [
+  { path: "/conduits", heading: "Conduit inventory", navLabel: "Conduits" },
+  { path: "/records", heading: "Audit records", navLabel: "Records" },
+  { path: "/suppliers", heading: "AI suppliers", navLabel: "Suppliers" },
+  { path: "/incidents", heading: "Incidents", navLabel: "Incidents" },
+  { path: "/evidence", heading: "Evidence packs", navLabel: "Evidence" },
+  { path: "/settings", heading: "Settings", navLabel: "Settings" },
+] as const;
