@@ -25,5 +25,5 @@ export async function proxy(request: NextRequest): Promise<NextResponse> {
 
 export const config = {
   // Pages only: API routes answer 401 JSON themselves; sign-in and assets stay public.
-  matcher: ["/((?!api/|_next/|signin|favicon\\.ico|robots\\.txt|fonts/|\\.well-known/).*)"],
+  matcher: ["/((?!api/|_next/|signin|favicon\\.ico|favicon\\.svg|robots\\.txt|fonts/|\\.well-known/).*)"],
 };

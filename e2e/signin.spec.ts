@@ -22,7 +22,9 @@ test("a signed-out visitor is sent to sign-in and then to the page they asked fo
 });
 
 test("a wrong password and missing fields get a clear error and no session", async ({ page }) => {
+  await page.setViewportSize({ width: 1440, height: 900 });
   await page.goto("/signin");
+  await page.screenshot({ path: "test-results/screenshots/signin.png" });
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.getByRole("alert").filter({ hasText: "Enter your e-mail address and password" })).toBeVisible();
 

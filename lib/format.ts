@@ -27,6 +27,21 @@ export const purdueLabels: Record<string, string> = {
   EXTERNAL: "External",
 };
 
+export const providerLabels: Record<string, string> = {
+  OPENAI_COMPATIBLE: "OpenAI-compatible",
+  ANTHROPIC: "Anthropic",
+  AZURE_OPENAI: "Azure OpenAI",
+  GEMINI: "Google Gemini",
+  GENERIC_INFERENCE: "Generic inference",
+};
+
+export const zoneKindLabels: Record<string, string> = {
+  OT: "OT",
+  DMZ: "DMZ",
+  ENTERPRISE: "Enterprise IT",
+  EXTERNAL_AI: "External AI",
+};
+
 export function humanize(value: string): string {
   const lower = value.replace(/_/g, " ").toLowerCase();
   return lower.charAt(0).toUpperCase() + lower.slice(1);

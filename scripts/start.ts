@@ -91,6 +91,8 @@ async function waitUntilServing(url: string, child: ReturnType<typeof spawn>): P
 }
 
 async function main(argv: string[]): Promise<void> {
+  // Everything this process creates (database, WAL, secrets) is for its owner only.
+  process.umask(0o077);
   const config = loadConfig();
   const dev = argv.includes("--dev");
   if (!dev) buildIfNeeded();

@@ -125,7 +125,8 @@ export function UserAdmin(props: { users: UserRow[]; roleLabels: Record<Role, st
                 </td>
                 <td>{u.disabled ? <span className="badge badge-neutral">Disabled</span> : <span className="badge badge-ok">Active</span>}</td>
                 <td>{u.lastSignIn}</td>
-                <td style={{ display: "flex", gap: 8, flexWrap: "wrap" }}>
+                <td>
+                  <div style={{ display: "flex", gap: 8, flexWrap: "wrap" }}>
                   <button
                     type="button"
                     className="btn btn-secondary btn-sm"
@@ -154,6 +155,7 @@ export function UserAdmin(props: { users: UserRow[]; roleLabels: Record<Role, st
                       {u.disabled ? "Enable" : "Disable"}
                     </button>
                   )}
+                  </div>
                 </td>
               </tr>
             ))}

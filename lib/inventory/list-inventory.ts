@@ -41,6 +41,9 @@ export async function listInventory(options: { db: Db; plantId: string | null; n
     }),
   ]);
 
+  // Plant zones first, from the field level up; external AI zones last.
+  zones.sort((a, b) => Number(a.plantId === null) - Number(b.plantId === null));
+
   const inventoryConduits: InventoryConduit[] = conduits.map((c) => ({
     id: c.id,
     slug: c.slug,

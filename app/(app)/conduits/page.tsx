@@ -4,7 +4,7 @@ import { DataTable, type Row, type Tone } from "@/components/data-table";
 import { PageHeader } from "@/components/page-header";
 import { requirePageUser } from "@/lib/auth/session";
 import { db } from "@/lib/db";
-import { formatDate, humanize, purdueLabels } from "@/lib/format";
+import { formatDate, humanize, providerLabels, purdueLabels, zoneKindLabels } from "@/lib/format";
 import { conduitStateLabels, type ConduitState } from "@/lib/inventory/conduit-state";
 import { listInventory } from "@/lib/inventory/list-inventory";
 import { listPlants, selectedPlant } from "@/lib/plants/selection";
@@ -30,7 +30,7 @@ export default async function ConduitsPage() {
     id: c.id,
     name: { text: c.name, sub: c.slug },
     route: { text: c.sourceZone, sub: `to ${c.destination}` },
-    provider: humanize(c.provider),
+    provider: providerLabels[c.provider] ?? c.provider,
     maxData: humanize(c.maxDataClass),
     beyond: humanize(c.overLimitAction),
     state: { label: conduitStateLabels[c.state], tone: stateTone[c.state] },
@@ -40,7 +40,7 @@ export default async function ConduitsPage() {
     id: z.id,
     name: { text: z.name, sub: z.plant?.name ?? "External" },
     level: purdueLabels[z.purdueLevel] ?? z.purdueLevel,
-    kind: humanize(z.kind),
+    kind: zoneKindLabels[z.kind] ?? z.kind,
     slt: `SL ${z.slTarget}`,
     sla: z.slAchieved
       ? { label: `SL ${z.slAchieved}`, tone: z.slAchieved >= z.slTarget ? "ok" : "warn" }
