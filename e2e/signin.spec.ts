@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
+import Database from "better-sqlite3";
 import { expect, test } from "@playwright/test";
 import { encode } from "next-auth/jwt";
 import { e2eDataDir } from "../playwright.config";
@@ -34,6 +35,19 @@ test("a wrong password and missing fields get a clear error and no session", asy
   await expect(page).toHaveURL(/\/signin/);
   const session = await (await page.request.get("/api/auth/session")).json();
   expect(session).toEqual({});
+});
+
+test("the sign-in rate limit counts the address the server saw, not one the client claims", async ({ request }) => {
+  const { csrfToken } = (await (await request.get("/api/auth/csrf")).json()) as { csrfToken: string };
+  const res = await request.post("/api/auth/callback/credentials", {
+    form: { csrfToken, email: "spoof-check@nordwerk.example", password: "wrong", json: "true" },
+    headers: { "x-forwarded-for": "203.0.113.9" },
+  });
+  expect(res.status()).toBe(401);
+  const db = new Database(path.join(e2eDataDir, "conduit-ledger.db"), { readonly: true });
+  const rows = db.prepare("SELECT ip FROM SignInAttempt WHERE email = ?").all("spoof-check@nordwerk.example");
+  db.close();
+  expect(rows).toEqual([{ ip: "127.0.0.1" }]);
 });
 
 test("an expired session sends the user back to sign-in and then to the page they wanted", async ({ page, context, baseURL }) => {

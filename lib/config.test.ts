@@ -22,7 +22,10 @@ describe("parseConfig", () => {
       CONDUIT_DATA_DIR: "/srv/conduit",
     });
     expect(config.database).toEqual({ provider: "postgresql", url: "postgresql://u:p@db.local:5432/ledger" });
-    expect(config.publicUrl).toBe("http://0.0.0.0:8080");
+    // Listening on all interfaces: links and sign-in redirects still need a reachable host.
+    expect(config.publicUrl).toBe("http://127.0.0.1:8080");
+    expect(parseConfig({ HOST: "::1", NEXTAUTH_URL: "https://ledger.plant.example" }).publicUrl).toBe("https://ledger.plant.example");
+    expect(parseConfig({ HOST: "::1" }).publicUrl).toBe("http://[::1]:3000");
     expect(config.dataDir).toBe("/srv/conduit");
   });
 

@@ -13,6 +13,8 @@ const envSchema = z.object({
     .optional(),
   HOST: z.string().min(1).default("127.0.0.1"),
   PORT: positiveInt(3000).refine((p) => p < 65536, "must be a TCP port"),
+  // Trust X-Forwarded-* from a reverse proxy in front of the app (otherwise they are replaced).
+  TRUST_PROXY_HEADERS: z.enum(["true", "false"]).default("false").transform((v) => v === "true"),
   // Public base URL of the app, for sign-in redirects behind a reverse proxy.
   NEXTAUTH_URL: z.url().optional(),
   // Secret that signs session tokens; created under <data>/secrets/ on first start when unset.
@@ -35,6 +37,7 @@ export interface Config {
   host: string;
   port: number;
   publicUrl: string;
+  trustProxyHeaders: boolean;
   authSecret: string | undefined;
   sessionMaxAgeSeconds: number;
   signInLimits: { maxFailuresPerAccount: number; maxFailuresPerAddress: number; windowSeconds: number };
@@ -53,6 +56,12 @@ export function databaseProviderOf(url: string): DatabaseProvider {
   throw new ConfigError(`DATABASE_URL must be a file: URL or a postgresql:// URL`);
 }
 
+/** Where a browser on this machine reaches the server; a wildcard listen address is not one. */
+function defaultPublicUrl(host: string, port: number): string {
+  const reachable = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host;
+  return `http://${reachable.includes(":") ? `[${reachable}]` : reachable}:${port}`;
+}
+
 export function parseConfig(env: Record<string, string | undefined>): Config {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
@@ -68,7 +77,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     database: { provider: databaseProviderOf(url), url },
     host: e.HOST,
     port: e.PORT,
-    publicUrl: e.NEXTAUTH_URL ?? `http://${e.HOST.includes(":") ? `[${e.HOST}]` : e.HOST}:${e.PORT}`,
+    publicUrl: e.NEXTAUTH_URL ?? defaultPublicUrl(e.HOST, e.PORT),
+    trustProxyHeaders: e.TRUST_PROXY_HEADERS,
     authSecret: e.NEXTAUTH_SECRET,
     sessionMaxAgeSeconds: e.SESSION_MAX_AGE_SECONDS,
     signInLimits: {

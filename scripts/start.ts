@@ -105,7 +105,7 @@ async function main(argv: string[]): Promise<void> {
   prepareSqlite(config);
   await seedIfEmpty(config);
 
-  const child = spawn(nextBin, [dev ? "dev" : "start", "-H", config.host, "-p", String(config.port)], {
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "scripts/serve.ts"), ...(dev ? ["--dev"] : [])], {
     cwd: root,
     env: childEnv({ NEXTAUTH_SECRET: secret, NEXTAUTH_URL: config.publicUrl, NODE_ENV: dev ? "development" : "production" }),
     stdio: ["ignore", "inherit", "inherit"],

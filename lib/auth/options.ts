@@ -10,7 +10,7 @@ import { AppError } from "@/lib/errors";
 import { logger } from "@/lib/logger";
 import { signInWithPassword } from "@/lib/auth/sign-in";
 
-/** The caller's address: the last hop our own server saw, which a client cannot forge. */
+/** The caller's address as our server saw it (scripts/serve.ts overwrites what the client sent). */
 export function clientAddress(headers: Record<string, string | string[] | undefined> | Headers): string {
   const get = (name: string) => (headers instanceof Headers ? headers.get(name) : [headers[name]].flat()[0]);
   const forwarded = get("x-forwarded-for")?.split(",").map((s) => s.trim()).filter(Boolean);

@@ -1,0 +1,36 @@
+// Automated accessibility checks (axe-core, WCAG 2.1 A/AA rules: labels, contrast,
+// landmarks, names) on the sign-in page and every main page.
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test, type Page } from "@playwright/test";
+import { mainPages, storageStateFor } from "./support";
+
+async function violations(page: Page) {
+  const result = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  return result.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+}
+
+test("the sign-in page has no WCAG A/AA violations", async ({ page }) => {
+  await page.goto("/signin");
+  expect(await violations(page)).toEqual([]);
+});
+
+test.describe("signed in", () => {
+  test.use({ storageState: storageStateFor("ADMIN") });
+
+  test("every main page has no WCAG A/AA violations", async ({ page }) => {
+    for (const { path } of mainPages) {
+      await page.goto(path);
+      expect(await violations(page), path).toEqual([]);
+    }
+  });
+
+  test("the main navigation works from the keyboard", async ({ page }) => {
+    await page.goto("/conduits");
+    await page.keyboard.press("Tab");
+    await expect(page.getByRole("link", { name: "Skip to content" })).toBeFocused();
+    const nav = page.getByRole("navigation", { name: "Main" });
+    await nav.getByRole("link", { name: "Incidents" }).focus();
+    await page.keyboard.press("Enter");
+    await expect(page).toHaveURL(/\/incidents$/);
+  });
+});
