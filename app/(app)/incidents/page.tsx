@@ -1,24 +1,19 @@
 import type { Metadata } from "next";
-import { PageHeader } from "@/components/page-header";
-import { PlannedFeature } from "@/components/planned-feature";
-import { requirePageUser } from "@/lib/auth/session";
+import { PlannedFeaturePage } from "@/components/planned-feature";
 
 export const metadata: Metadata = { title: "Incidents" };
 
-export default async function Page() {
-  await requirePageUser();
+export default function Page() {
   return (
-    <>
-      <PageHeader eyebrow="NIS2 Art. 23" title="Incidents" />
-      <PlannedFeature
-        title="What will be here"
-        summary="Incident timelines with the reporting clock that starts at awareness: early warning within 24 h, notification within 72 h, final report one month after the notification."
-        items={[
-          "Live deadlines per incident in the plant's time zone, with UTC beside them",
-          "Report forms per stage, frozen and signed on submission",
-          "Linked AI call records, anomalies, conduits and suppliers as evidence",
-        ]}
-      />
-    </>
+    <PlannedFeaturePage
+      eyebrow="NIS2 Art. 23"
+      title="Incidents"
+      summary="Incident timelines with the reporting clock that starts at awareness: early warning within 24 h, notification within 72 h, final report one month after the notification."
+      items={[
+        "Live deadlines per incident in the plant's time zone, with UTC beside them",
+        "Report forms per stage, frozen and signed on submission",
+        "Linked AI call records, anomalies, conduits and suppliers as evidence",
+      ]}
+    />
   );
 }
