@@ -29,3 +29,23 @@ export function BrandMark() {
     </svg>
   );
 }
+
+/** The product's name and mark; a link home where `href` is given. */
+export function Brand(props: { href?: string }) {
+  const content = (
+    <>
+      <BrandMark />
+      <span>
+        <span className="brand-name">Conduit Ledger</span>
+        <span className="brand-sub">OT AI audit</span>
+      </span>
+    </>
+  );
+  return props.href ? (
+    <a className="brand" href={props.href}>
+      {content}
+    </a>
+  ) : (
+    <div className="brand">{content}</div>
+  );
+}

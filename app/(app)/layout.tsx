@@ -1,6 +1,6 @@
 // The signed-in application shell: navigation, plant selector, the user and their role.
 import type { ReactNode } from "react";
-import { BrandMark } from "@/components/icons";
+import { Brand } from "@/components/icons";
 import { NavLinks } from "@/components/nav-links";
 import { PlantSelector } from "@/components/plant-selector";
 import { SignOutButton } from "@/components/sign-out-button";
@@ -18,13 +18,7 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
         Skip to content
       </a>
       <aside className="sidebar">
-        <a className="brand" href="/conduits">
-          <BrandMark />
-          <span>
-            <span className="brand-name">Conduit Ledger</span>
-            <span className="brand-sub">OT AI audit</span>
-          </span>
-        </a>
+        <Brand href="/conduits" />
         <NavLinks />
         <div className="sidebar-foot">IEC 62443 · NIS2 Art. 21 / 23</div>
       </aside>

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
-import { BrandMark } from "@/components/icons";
+import { Brand } from "@/components/icons";
 import { SignInForm } from "@/components/signin/sign-in-form";
 import { safeCallbackUrl } from "@/lib/auth/callback-url";
 import { currentUser } from "@/lib/auth/session";
@@ -15,13 +15,7 @@ export default async function SignInPage(props: { searchParams: Promise<Record<s
   return (
     <div className="signin-page">
       <aside className="signin-aside">
-        <div className="brand">
-          <BrandMark />
-          <span>
-            <span className="brand-name">Conduit Ledger</span>
-            <span className="brand-sub">OT AI audit</span>
-          </span>
-        </div>
+        <Brand />
         <div>
           <h1>Every AI call out of your plant, identified, authorised and on the record.</h1>
           <p>Conduit Ledger sits on the conduit between your OT zones and AI providers and turns that traffic into evidence for IEC 62443 and NIS2.</p>
