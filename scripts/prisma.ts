@@ -7,6 +7,7 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import pg from "pg";
 import { childEnv, loadConfig, type DatabaseProvider } from "../lib/config";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -27,7 +28,12 @@ export function writeProviderSchema(provider: DatabaseProvider): string {
   return file;
 }
 
-export function runPrisma(options: { provider: DatabaseProvider; url: string; args: string[]; quiet?: boolean }): void {
+export function runPrisma(options: {
+  provider: DatabaseProvider;
+  url: string;
+  args: string[];
+  quiet?: boolean;
+}): void {
   writeProviderSchema(options.provider);
   const result = spawnSync(path.join(root, "node_modules/.bin/prisma"), options.args, {
     cwd: root,
@@ -47,7 +53,42 @@ export function migrateDeploy(options: { url?: string; quiet?: boolean } = {}): 
   runPrisma({ provider, url, args: ["migrate", "deploy"], quiet: options.quiet });
 }
 
-function main(argv: string[]): void {
+/**
+ * Writes a new migration for both providers: applies the existing migrations to a
+ * scratch database, then diffs that database against the schema. (No shadow database:
+ * the Wasm engine cannot replay SQLite history into one.)
+ */
+async function createMigration(options: { name: string; postgresUrl: string }): Promise<void> {
+  const stamp = new Date().toISOString().replace(/\D/g, "").slice(0, 14);
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "conduit-migrate-"));
+  const scratchDb = `conduit_migrate_${process.pid}`;
+  const pgServer = new URL(options.postgresUrl);
+  const pgScratch = new URL(options.postgresUrl);
+  pgScratch.pathname = `/${scratchDb}`;
+  const admin = new pg.Client({ connectionString: pgServer.toString() });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${scratchDb}`);
+  try {
+    for (const [provider, url] of [["sqlite", `file:${tmp}/scratch.db`], ["postgresql", pgScratch.toString()]] as const) {
+      runPrisma({ provider, url, args: ["migrate", "deploy"], quiet: true });
+      const dir = path.join(root, `prisma/migrations/${provider}/${stamp}_${options.name}`);
+      fs.mkdirSync(dir, { recursive: true });
+      runPrisma({
+        provider,
+        url,
+        quiet: true,
+        args: ["migrate", "diff", "--from-config-datasource", "--to-schema", writeProviderSchema(provider), "--script", "--output", path.join(dir, "migration.sql")],
+      });
+      console.log(`wrote ${path.relative(root, dir)}/migration.sql`);
+    }
+  } finally {
+    await admin.query(`DROP DATABASE IF EXISTS ${scratchDb} WITH (FORCE)`);
+    await admin.end();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   if (command === "generate") {
     for (const provider of providers) {
@@ -60,21 +101,18 @@ function main(argv: string[]): void {
     const name = rest[0];
     const pgIndex = rest.indexOf("--postgres-url");
     const pgUrl = pgIndex >= 0 ? rest[pgIndex + 1] : undefined;
-    if (!name || !pgUrl) throw new Error("usage: tsx scripts/prisma.ts migrate-new NAME --postgres-url URL");
-    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "conduit-migrate-"));
-    runPrisma({ provider: "sqlite", url: `file:${tmp}/dev.db`, args: ["migrate", "dev", "--name", name] });
-    runPrisma({ provider: "postgresql", url: pgUrl, args: ["migrate", "dev", "--name", name] });
-    fs.rmSync(tmp, { recursive: true, force: true });
+    if (!name || !/^[a-z0-9_]+$/.test(name) || !pgUrl) {
+      throw new Error("usage: tsx scripts/prisma.ts migrate-new NAME --postgres-url URL (NAME in lower_snake_case)");
+    }
+    await createMigration({ name, postgresUrl: pgUrl });
   } else {
     throw new Error(`unknown command: ${argv.join(" ")}`);
   }
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {
-  try {
-    main(process.argv.slice(2));
-  } catch (error) {
+  main(process.argv.slice(2)).catch((error: unknown) => {
     console.error(`scripts/prisma.ts: ${(error as Error).message}`);
     process.exit(1);
-  }
+  });
 }
