@@ -17,6 +17,7 @@ export default defineConfig({
         // PostgreSQL when DATABASE_URL is a postgresql:// URL (.ci/run does both).
         test: {
           name: "db",
+          env: { LOG_LEVEL: "silent" },
           include: ["**/*.db.test.ts"],
           exclude: ["node_modules/**", ".next/**"],
           environment: "node",

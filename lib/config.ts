@@ -24,6 +24,11 @@ const envSchema = z.object({
   SIGNIN_MAX_FAILURES_PER_ADDRESS: positiveInt(20),
   SIGNIN_WINDOW_SECONDS: positiveInt(15 * 60),
   MAX_JSON_BODY_BYTES: positiveInt(1024 * 1024),
+  // Audit ledger: the log's signing key (base64 PKCS#8 DER; else <data>/keys/), its id, checkpoint cadence.
+  LEDGER_SIGNING_KEY: z.string().min(40).optional(),
+  LEDGER_LOG_ID: z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, "letters, digits, . _ - only").optional(),
+  LEDGER_CHECKPOINT_EVERY: positiveInt(1000),
+  LEDGER_CHECKPOINT_SECONDS: positiveInt(60),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
 });
@@ -42,6 +47,7 @@ export interface Config {
   sessionMaxAgeSeconds: number;
   signInLimits: { maxFailuresPerAccount: number; maxFailuresPerAddress: number; windowSeconds: number };
   maxJsonBodyBytes: number;
+  ledger: { keysDir: string; signingKey: string | undefined; logId: string | undefined; checkpointEvery: number; checkpointSeconds: number };
   logLevel: z.infer<typeof envSchema>["LOG_LEVEL"];
   nodeEnv: z.infer<typeof envSchema>["NODE_ENV"];
 }
@@ -87,6 +93,13 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       windowSeconds: e.SIGNIN_WINDOW_SECONDS,
     },
     maxJsonBodyBytes: e.MAX_JSON_BODY_BYTES,
+    ledger: {
+      keysDir: path.join(dataDir, "keys"),
+      signingKey: e.LEDGER_SIGNING_KEY,
+      logId: e.LEDGER_LOG_ID,
+      checkpointEvery: e.LEDGER_CHECKPOINT_EVERY,
+      checkpointSeconds: e.LEDGER_CHECKPOINT_SECONDS,
+    },
     logLevel: e.LOG_LEVEL,
     nodeEnv: e.NODE_ENV,
   };

@@ -31,10 +31,16 @@ async function main(argv: string[]): Promise<void> {
   server.listen(config.port, config.host);
 
   const stop = () => {
-    server.close(() => process.exit(0));
-    // Keep-alive connections must not hold the shutdown.
+    // Keep-alive connections must not hold the shutdown; a hung hook must not either.
+    setTimeout(() => process.exit(1), 10_000).unref();
+    server.close(async () => {
+      // Hooks registered by the app (lib/ledger: flush and write a final checkpoint).
+      const hooks = (globalThis as { conduitShutdownHooks?: (() => Promise<void>)[] }).conduitShutdownHooks ?? [];
+      const results = await Promise.allSettled(hooks.map((hook) => hook()));
+      for (const r of results) if (r.status === "rejected") process.stderr.write(`shutdown hook failed: ${String(r.reason)}\n`);
+      process.exit(0);
+    });
     server.closeAllConnections();
-    setTimeout(() => process.exit(0), 5000).unref();
   };
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);

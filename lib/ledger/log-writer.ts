@@ -1,0 +1,253 @@
+// One writer's append-only log: gap-free sequence numbers, a hash chain, an RFC 6962
+// Merkle tree and signed checkpoints.
+//
+// Group commit without a fixed wait: an append joins a queue; when no commit is in
+// flight the queue is flushed at once (a lone record pays one commit), and records that
+// arrive while a commit is in flight go together in the next transaction. An append
+// resolves only after its transaction committed; when the store fails, every record of
+// the batch is rejected and the committed head stays as it was, so sequence numbers stay
+// gap-free. Checkpoints only ever sign the committed head.
+import { randomUUID } from "node:crypto";
+import { AppError } from "@/lib/errors";
+import { logger } from "@/lib/logger";
+import type { SigningKey } from "@/lib/ledger/keys";
+import { frontierNodes, MerkleFrontier, nodeKey } from "@/lib/ledger/merkle";
+import {
+  envelopeVersion,
+  genesisPrev,
+  sealRecord,
+  signCheckpoint,
+  validateRecordInput,
+  type RecordInput,
+  type SignedCheckpoint,
+} from "@/lib/ledger/record";
+import type { LedgerStore, NodeRow, RecordRow } from "@/lib/ledger/store";
+
+export interface AppendedRecord {
+  id: string;
+  logId: string;
+  seq: number;
+  leafHash: string;
+  at: string;
+}
+
+interface Pending {
+  input: RecordInput;
+  resolve: (record: AppendedRecord) => void;
+  reject: (error: unknown) => void;
+}
+
+export interface LogWriterOptions {
+  store: LedgerStore;
+  key: SigningKey;
+  log: { id: string; name: string; writer: string };
+  /** Write a checkpoint after this many new records ... */
+  checkpointEvery: number;
+  /** ... or this many seconds after the first record not yet covered by one. */
+  checkpointSeconds: number;
+  maxBatch?: number;
+  now?: () => Date;
+}
+
+export class LogWriter {
+  private readonly queue: Pending[] = [];
+  private flushing = false;
+  private scheduled = false;
+  private closed = false;
+  private checkpointTimer: NodeJS.Timeout | undefined;
+  private lastCheckpointSize = 0;
+  private readonly maxBatch: number;
+  private readonly now: () => Date;
+
+  private constructor(
+    private readonly options: LogWriterOptions,
+    private frontier: MerkleFrontier,
+    private prev: string,
+  ) {
+    this.maxBatch = options.maxBatch ?? 1024;
+    this.now = options.now ?? (() => new Date());
+  }
+
+  /** Opens (or creates) the log, registers the current key and restores the tree head. */
+  static async open(options: LogWriterOptions): Promise<LogWriter> {
+    const { store, key, log } = options;
+    await store.ensureLog(log);
+    const keys = await store.listKeys(log.id);
+    if (!keys.some((k) => k.keyId === key.keyId && k.retiredAt === null)) {
+      await store.activateKey({
+        keyId: key.keyId,
+        publicKeySpki: key.spki.toString("base64"),
+        logId: log.id,
+        activatedAt: new Date().toISOString(),
+        retiredAt: null,
+      });
+    }
+    const head = await store.logHead(log.id);
+    const ids = frontierNodes(head.size);
+    const stored = await store.readNodes(log.id, ids);
+    const frontier = new MerkleFrontier({
+      size: head.size,
+      frontier: ids.map((id) => {
+        const hash = stored.get(nodeKey(id));
+        if (!hash) throw new Error(`log ${log.id}: tree node ${nodeKey(id)} is missing; run ledger:verify`);
+        return Buffer.from(hash, "hex");
+      }),
+    });
+    const writer = new LogWriter(options, frontier, head.lastLeafHash ?? genesisPrev);
+    writer.lastCheckpointSize = (await store.latestCheckpoint(log.id))?.treeSize ?? 0;
+    return writer;
+  }
+
+  get logId(): string {
+    return this.options.log.id;
+  }
+
+  get size(): number {
+    return this.frontier.size;
+  }
+
+  /** Validates and appends one record; resolves once it is durable. A malformed record is refused before it is queued. */
+  append(input: { kind: string; body: unknown }): Promise<AppendedRecord> {
+    if (this.closed) return Promise.reject(new AppError({ code: "unavailable", message: "The audit log is closed." }));
+    let valid: RecordInput;
+    try {
+      valid = validateRecordInput(input);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return new Promise((resolve, reject) => {
+      this.queue.push({ input: valid, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  /** Writes a signed checkpoint for the current tree if it grew since the last one. */
+  async checkpoint(): Promise<SignedCheckpoint | null> {
+    await this.drain();
+    return this.writeCheckpoint();
+  }
+
+  /** Flushes what is queued, writes a final checkpoint and stops the timer. */
+  async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.checkpointTimer);
+    await this.drain();
+    await this.writeCheckpoint();
+  }
+
+  private schedule(): void {
+    if (this.flushing || this.scheduled) return;
+    this.scheduled = true;
+    // setImmediate, not a timer: appends made in the same turn of the event loop share a
+    // transaction, and a lone append waits for nothing.
+    setImmediate(() => {
+      this.scheduled = false;
+      void this.flush();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    while (this.flushing || this.queue.length > 0) {
+      if (!this.flushing) await this.flush();
+      else await new Promise((r) => setImmediate(r));
+    }
+  }
+
+  private async flush(): Promise<void> {
+    if (this.flushing || this.queue.length === 0) return;
+    this.flushing = true;
+    const batch = this.queue.splice(0, this.maxBatch);
+    try {
+      const working = new MerkleFrontier({ size: this.frontier.size, frontier: this.frontier.frontier });
+      const { records, nodes, appended } = this.seal({ batch, frontier: working });
+      await this.options.store.appendBatch({ logId: this.logId, records, nodes });
+      this.frontier = working;
+      this.prev = records.at(-1)!.leafHash;
+      batch.forEach((p, i) => p.resolve(appended[i]!));
+      if (this.frontier.size - this.lastCheckpointSize >= this.options.checkpointEvery) await this.writeCheckpoint();
+      else this.armCheckpointTimer();
+    } catch (error) {
+      logger.error({ err: error, logId: this.logId }, "audit log append failed");
+      const failure = new AppError({ code: "unavailable", message: "The audit ledger could not write the record." });
+      for (const p of batch) p.reject(failure);
+    } finally {
+      this.flushing = false;
+      if (this.queue.length > 0) this.schedule();
+    }
+  }
+
+  /** Builds, hashes and signs the batch's records on a working copy of the tree. */
+  private seal(options: { batch: Pending[]; frontier: MerkleFrontier }) {
+    const records: RecordRow[] = [];
+    const nodes: NodeRow[] = [];
+    const appended: AppendedRecord[] = [];
+    const at = this.now().toISOString();
+    let prev = this.prev;
+    for (const pending of options.batch) {
+      const seq = options.frontier.size;
+      const sealed = sealRecord({
+        envelope: {
+          v: envelopeVersion,
+          log: this.logId,
+          seq,
+          id: randomUUID(),
+          kind: pending.input.kind,
+          at,
+          prev,
+          key: this.options.key.keyId,
+          body: pending.input.body as Record<string, unknown>,
+        },
+        privateKey: this.options.key.privateKey,
+      });
+      const leaf = sealed.leafHash.toString("hex");
+      for (const node of options.frontier.append(sealed.leafHash)) {
+        nodes.push({ level: node.level, index: node.index, hash: node.hash.toString("hex") });
+      }
+      prev = leaf;
+      records.push({
+        id: sealed.envelope.id,
+        logId: this.logId,
+        seq,
+        kind: sealed.envelope.kind,
+        at,
+        envelope: sealed.text,
+        leafHash: leaf,
+        signature: sealed.signature,
+        keyId: this.options.key.keyId,
+      });
+      appended.push({ id: sealed.envelope.id, logId: this.logId, seq, leafHash: leaf, at });
+    }
+    return { records, nodes, appended };
+  }
+
+  private armCheckpointTimer(): void {
+    if (this.checkpointTimer || this.closed) return;
+    this.checkpointTimer = setTimeout(() => {
+      this.checkpointTimer = undefined;
+      this.checkpoint().catch((error: unknown) => logger.error({ err: error, logId: this.logId }, "checkpoint failed"));
+    }, this.options.checkpointSeconds * 1000);
+    this.checkpointTimer.unref();
+  }
+
+  private async writeCheckpoint(): Promise<SignedCheckpoint | null> {
+    const size = this.frontier.size;
+    if (size === 0 || size === this.lastCheckpointSize) return null;
+    clearTimeout(this.checkpointTimer);
+    this.checkpointTimer = undefined;
+    const checkpoint = signCheckpoint({
+      body: { log: this.logId, size, root: this.frontier.root().toString("hex"), at: this.now().toISOString(), key: this.options.key.keyId },
+      privateKey: this.options.key.privateKey,
+    });
+    await this.options.store.insertCheckpoint({
+      id: randomUUID(),
+      logId: this.logId,
+      treeSize: size,
+      rootHash: checkpoint.root,
+      at: checkpoint.at,
+      keyId: checkpoint.key,
+      signature: checkpoint.signature,
+    });
+    this.lastCheckpointSize = size;
+    return checkpoint;
+  }
+}

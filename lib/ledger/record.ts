@@ -1,0 +1,274 @@
+// The record envelope and the signed checkpoint: what is hashed, what is signed, and
+// how to check both without a database. One versioned envelope serves every kind of
+// record; its body is validated per kind. Bodies hold hashes, sizes and metadata of
+// prompts and responses, never their text.
+import { createHash, sign, verify, type KeyObject } from "node:crypto";
+import canonicalize from "canonicalize";
+import { z } from "zod";
+import { roles } from "@/lib/auth/roles";
+import { AppError } from "@/lib/errors";
+import { leafHash } from "@/lib/ledger/merkle";
+
+export const envelopeVersion = 1;
+export const genesisPrev = "0".repeat(64);
+
+const hashHex = z.string().regex(/^[0-9a-f]{64}$/, "must be a lowercase hex SHA-256");
+const nullableHash = hashHex.nullable();
+const shortText = z.string().max(200);
+const id = z.string().min(1).max(200);
+
+const actor = z.object({ userId: id, email: z.string().max(254), role: z.enum(roles) }).strict();
+const operator = z
+  .object({ id: id.nullable(), assurance: z.enum(["verified", "asserted", "none"]) })
+  .strict();
+const callContext = z
+  .object({
+    plant: id.nullable(),
+    zone: id.nullable(),
+    workstation: id.nullable(),
+    device: id.nullable(),
+    application: shortText.nullable(),
+    operator,
+    purpose: shortText.nullable(),
+    sourceAddress: shortText.nullable(),
+  })
+  .strict();
+const payload = z.object({ sha256: nullableHash, bytes: z.number().int().nonnegative() }).strict();
+const classification = z
+  .object({
+    level: z.enum(["PUBLIC", "INTERNAL", "CONFIDENTIAL", "RESTRICTED"]),
+    labels: z.record(z.string().max(64), z.number().int().nonnegative()),
+  })
+  .strict();
+
+/** Body schema per record kind. Adding a field to a kind is a new envelope version. */
+export const recordBodies = {
+  ai_call: z
+    .object({
+      outcome: z.enum(["allowed", "redacted", "flagged", "failed", "timed_out", "client_aborted"]),
+      context: callContext,
+      conduit: id,
+      destination: id,
+      provider: shortText,
+      endpoint: shortText,
+      model: shortText.nullable(),
+      stream: z.boolean(),
+      classification,
+      request: payload,
+      response: payload.extend({ status: z.number().int().nullable() }).strict(),
+      usage: z.object({ inputTokens: z.number().int().nullable(), outputTokens: z.number().int().nullable() }).strict(),
+      finishReason: shortText.nullable(),
+      responseId: shortText.nullable(),
+      ttfbMs: z.number().nonnegative().nullable(),
+      durationMs: z.number().nonnegative(),
+    })
+    .strict(),
+  ai_call_denied: z
+    .object({
+      code: z.string().regex(/^[a-z_]+$/),
+      context: callContext,
+      conduit: id.nullable(),
+      destination: id.nullable(),
+      endpoint: shortText.nullable(),
+      model: shortText.nullable(),
+      classification: classification.nullable(),
+      request: payload,
+    })
+    .strict(),
+  oversight_decision: z
+    .object({
+      callRecordId: id,
+      decision: z.enum(["accepted", "edited", "rejected", "escalated"]),
+      operator,
+      device: id.nullable(),
+      editedOutput: payload.nullable(),
+    })
+    .strict(),
+  admin_change: z
+    .object({
+      actor,
+      entity: z.object({ type: z.string().regex(/^[A-Za-z]+$/), id }).strict(),
+      action: z.enum(["create", "update", "delete"]),
+      before: nullableHash,
+      after: nullableHash,
+      summary: z.string().max(500),
+    })
+    .strict(),
+  report_submission: z
+    .object({
+      actor,
+      incidentId: id,
+      stage: z.enum(["EARLY_WARNING", "NOTIFICATION", "INTERMEDIATE", "PROGRESS", "FINAL"]),
+      content: payload,
+      channel: shortText,
+      recipient: shortText,
+    })
+    .strict(),
+  evidence_download: z
+    .object({ actor, packId: id, pdfSha256: hashHex, bundleSha256: hashHex })
+    .strict(),
+} as const;
+
+export type RecordKind = keyof typeof recordBodies;
+export const recordKinds = Object.keys(recordBodies) as RecordKind[];
+export type RecordBody<K extends RecordKind> = z.infer<(typeof recordBodies)[K]>;
+
+export type RecordInput = { [K in RecordKind]: { kind: K; body: RecordBody<K> } }[RecordKind];
+
+export interface Envelope {
+  v: number;
+  log: string;
+  seq: number;
+  id: string;
+  kind: RecordKind;
+  at: string;
+  prev: string;
+  key: string;
+  body: Record<string, unknown>;
+}
+
+const envelopeSchema = z
+  .object({
+    v: z.literal(envelopeVersion),
+    log: id,
+    seq: z.number().int().nonnegative(),
+    id,
+    kind: z.enum(recordKinds as [RecordKind, ...RecordKind[]]),
+    at: z.iso.datetime(),
+    prev: hashHex,
+    key: hashHex,
+    body: z.record(z.string(), z.unknown()),
+  })
+  .strict();
+
+/** Validates a record's kind and body before anything is written. */
+export function validateRecordInput(input: { kind: string; body: unknown }): RecordInput {
+  const schema = recordBodies[input.kind as RecordKind];
+  if (!schema) {
+    throw new AppError({ code: "validation_failed", message: `Unknown record kind "${input.kind}".` });
+  }
+  const parsed = schema.safeParse(input.body);
+  if (!parsed.success) {
+    throw new AppError({
+      code: "validation_failed",
+      message: `The ${input.kind} record is malformed.`,
+      issues: parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
+    });
+  }
+  return { kind: input.kind, body: parsed.data } as RecordInput;
+}
+
+/** RFC 8785 canonical JSON: the exact text that is hashed and signed. */
+export function canonicalJson(value: unknown): string {
+  const text = canonicalize(value);
+  if (text === undefined) throw new Error("value cannot be canonicalized");
+  return text;
+}
+
+export interface SealedRecord {
+  envelope: Envelope;
+  /** Canonical JSON of the envelope. */
+  text: string;
+  /** SHA-256(0x00 || text): the Merkle leaf and the next record's prev. */
+  leafHash: Buffer;
+  /** Ed25519 over the canonical text, base64. */
+  signature: string;
+}
+
+export function sealRecord(options: { envelope: Envelope; privateKey: KeyObject }): SealedRecord {
+  const text = canonicalJson(options.envelope);
+  const bytes = Buffer.from(text, "utf8");
+  return {
+    envelope: options.envelope,
+    text,
+    leafHash: leafHash(bytes),
+    signature: sign(null, bytes, options.privateKey).toString("base64"),
+  };
+}
+
+/** Parses stored envelope text; null when it is not a well-formed, canonical envelope. */
+export function parseEnvelope(text: string): Envelope | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  const parsed = envelopeSchema.safeParse(value);
+  if (!parsed.success || canonicalJson(parsed.data) !== text) return null;
+  return parsed.data as Envelope;
+}
+
+export function verifyRecordSignature(options: { text: string; signature: string; publicKey: KeyObject }): boolean {
+  try {
+    return verify(null, Buffer.from(options.text, "utf8"), options.publicKey, Buffer.from(options.signature, "base64"));
+  } catch {
+    return false;
+  }
+}
+
+// --- Checkpoints (signed tree heads) -------------------------------------------------
+
+export interface CheckpointBody {
+  v: number;
+  kind: "checkpoint";
+  log: string;
+  size: number;
+  root: string;
+  at: string;
+  key: string;
+}
+
+export interface SignedCheckpoint extends CheckpointBody {
+  signature: string;
+}
+
+const checkpointSchema = z
+  .object({
+    v: z.literal(envelopeVersion),
+    kind: z.literal("checkpoint"),
+    log: id,
+    size: z.number().int().nonnegative(),
+    root: hashHex,
+    at: z.iso.datetime(),
+    key: hashHex,
+    signature: z.string().min(1),
+  })
+  .strict();
+
+export function signCheckpoint(options: { body: Omit<CheckpointBody, "v" | "kind">; privateKey: KeyObject }): SignedCheckpoint {
+  const body: CheckpointBody = { v: envelopeVersion, kind: "checkpoint", ...options.body };
+  const signature = sign(null, Buffer.from(canonicalJson(body), "utf8"), options.privateKey).toString("base64");
+  return { ...body, signature };
+}
+
+export function verifyCheckpointSignature(options: { checkpoint: SignedCheckpoint; publicKey: KeyObject }): boolean {
+  const { signature, ...body } = options.checkpoint;
+  try {
+    return verify(null, Buffer.from(canonicalJson(body), "utf8"), options.publicKey, Buffer.from(signature, "base64"));
+  } catch {
+    return false;
+  }
+}
+
+/** Reads an exported checkpoint (ledger:checkpoint --out); throws a clear error when malformed. */
+export function parseCheckpointFile(text: string): SignedCheckpoint & { publicKey?: string } {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new AppError({ code: "bad_request", message: "The checkpoint file is not JSON." });
+  }
+  const parsed = checkpointSchema.extend({ publicKey: z.string().optional() }).safeParse(value);
+  if (!parsed.success) {
+    throw new AppError({
+      code: "bad_request",
+      message: `The checkpoint file is malformed: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
+    });
+  }
+  return parsed.data as SignedCheckpoint & { publicKey?: string };
+}
+
+export function sha256Hex(data: string | Uint8Array): string {
+  return createHash("sha256").update(data).digest("hex");
+}

@@ -1,0 +1,323 @@
+// Whole-ledger verification: re-derives everything from the signed envelopes and
+// reports every place where the stored ledger disagrees with itself or with an exported
+// checkpoint. It trusts nothing stored except the bytes it checks: each signature, the
+// sequence, the hash chain, every leaf and tree node, each checkpoint's root and
+// signature, consistency between consecutive checkpoints, and (given an exported
+// checkpoint) that the database has not been rolled back or rewritten behind it.
+import type { KeyObject } from "node:crypto";
+import { keyIdOf, publicKeyFromSpki } from "@/lib/ledger/keys";
+import {
+  consistencyProof,
+  consistencyProofNodes,
+  leafHash,
+  mapSource,
+  MerkleFrontier,
+  nodeKey,
+  verifyConsistency,
+  type NodeId,
+} from "@/lib/ledger/merkle";
+import {
+  genesisPrev,
+  parseEnvelope,
+  verifyCheckpointSignature,
+  verifyRecordSignature,
+  type SignedCheckpoint,
+} from "@/lib/ledger/record";
+import type { CheckpointRow, LedgerStore, RecordRow } from "@/lib/ledger/store";
+
+export interface VerificationProblem {
+  logId: string;
+  seq?: number;
+  recordId?: string;
+  problem: string;
+}
+
+export interface LogReport {
+  logId: string;
+  name: string;
+  records: number;
+  checkpoints: number;
+  latestCheckpointSize: number | null;
+  root: string | null;
+  problems: VerificationProblem[];
+}
+
+export interface VerificationReport {
+  ok: boolean;
+  startedAt: string;
+  finishedAt: string;
+  records: number;
+  logs: LogReport[];
+  /** Set when an exported checkpoint was checked against the database. */
+  anchor?: { logId: string; size: number; ok: boolean };
+}
+
+export type ExportedCheckpoint = SignedCheckpoint & { publicKey?: string };
+
+// Problems reported per log before the rest are summarised, so a wholesale rewrite
+// does not produce a million-line report.
+const maxProblemsPerLog = 200;
+
+export async function verifyLedger(options: {
+  store: LedgerStore;
+  anchor?: ExportedCheckpoint;
+  batchSize?: number;
+}): Promise<VerificationReport> {
+  const startedAt = new Date().toISOString();
+  const logs = await options.store.listLogs();
+  const reports: LogReport[] = [];
+  let anchorResult: VerificationReport["anchor"];
+
+  if (options.anchor && !logs.some((l) => l.id === options.anchor!.log)) {
+    reports.push({
+      logId: options.anchor.log,
+      name: "(missing)",
+      records: 0,
+      checkpoints: 0,
+      latestCheckpointSize: null,
+      root: null,
+      problems: [{ logId: options.anchor.log, problem: "the exported checkpoint names a log that is not in the database" }],
+    });
+    anchorResult = { logId: options.anchor.log, size: options.anchor.size, ok: false };
+  }
+  for (const log of logs) {
+    const anchor = options.anchor?.log === log.id ? options.anchor : undefined;
+    const report = await verifyLog({ store: options.store, logId: log.id, name: log.name, anchor, batchSize: options.batchSize ?? 5000 });
+    reports.push(report);
+    if (anchor) anchorResult = { logId: log.id, size: anchor.size, ok: !report.problems.some((p) => p.problem.startsWith("exported checkpoint")) };
+  }
+  return {
+    ok: reports.every((r) => r.problems.length === 0),
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    records: reports.reduce((n, r) => n + r.records, 0),
+    logs: reports,
+    anchor: anchorResult,
+  };
+}
+
+async function verifyLog(options: {
+  store: LedgerStore;
+  logId: string;
+  name: string;
+  anchor?: ExportedCheckpoint;
+  batchSize: number;
+}): Promise<LogReport> {
+  const { store, logId } = options;
+  const problems: VerificationProblem[] = [];
+  let suppressed = 0;
+  const report = (p: Omit<VerificationProblem, "logId">) => {
+    if (problems.length < maxProblemsPerLog) problems.push({ logId, ...p });
+    else suppressed++;
+  };
+
+  // Keys: a key id is the hash of its public key, so a swapped key cannot keep its id.
+  const keys = new Map<string, KeyObject>();
+  for (const key of await store.listKeys(logId)) {
+    let spki: Buffer;
+    try {
+      spki = Buffer.from(key.publicKeySpki, "base64");
+      const publicKey = publicKeyFromSpki(key.publicKeySpki);
+      if (keyIdOf(spki) !== key.keyId) {
+        report({ problem: `public key ${key.keyId.slice(0, 16)}… does not match its key id: the key was replaced` });
+        continue;
+      }
+      keys.set(key.keyId, publicKey);
+    } catch {
+      report({ problem: `public key ${key.keyId.slice(0, 16)}… is not a valid Ed25519 key` });
+    }
+  }
+
+  // Checkpoints: each must be signed by a key of this log.
+  const checkpoints = await store.listCheckpoints(logId);
+  const validCheckpoints: CheckpointRow[] = [];
+  for (const c of checkpoints) {
+    const key = keys.get(c.keyId);
+    const signed: SignedCheckpoint = { v: 1, kind: "checkpoint", log: logId, size: c.treeSize, root: c.rootHash, at: c.at, key: c.keyId, signature: c.signature };
+    if (!key) report({ problem: `checkpoint at size ${c.treeSize} is signed with unknown key ${c.keyId.slice(0, 16)}…` });
+    else if (!verifyCheckpointSignature({ checkpoint: signed, publicKey: key })) report({ problem: `checkpoint at size ${c.treeSize} has an invalid signature: it was edited` });
+    else validCheckpoints.push(c);
+  }
+  const checkpointAt = new Map(validCheckpoints.map((c) => [c.treeSize, c]));
+
+  // The exported checkpoint anchors the log from outside the database.
+  const anchor = options.anchor;
+  if (anchor) checkAnchorSignature({ anchor, keys, report });
+
+  // Records, in sequence order.
+  const frontier = new MerkleFrontier();
+  let prev = genesisPrev;
+  let expectedSeq = 0;
+  let anchorRoot: string | null = null;
+  for (let fromSeq = 0; ; ) {
+    const rows = await store.readRecords({ logId, fromSeq, limit: options.batchSize });
+    if (rows.length === 0) break;
+    const completed: { id: NodeId; hash: string }[] = [];
+    for (const row of rows) {
+      if (row.seq !== expectedSeq) {
+        report({ seq: expectedSeq, problem: row.seq > expectedSeq ? `records ${expectedSeq}..${row.seq - 1} are missing: deleted` : `sequence number ${row.seq} repeats` });
+      }
+      const leaf = checkRecord({ row, prev, keys, report });
+      for (const node of frontier.append(leaf)) completed.push({ id: { level: node.level, index: node.index }, hash: node.hash.toString("hex") });
+      prev = leaf.toString("hex");
+      expectedSeq = row.seq + 1;
+      const size = frontier.size;
+      const checkpoint = checkpointAt.get(size);
+      if (checkpoint && checkpoint.rootHash !== frontier.root().toString("hex")) {
+        report({ seq: size - 1, problem: `checkpoint at size ${size} does not match the records before it: they were changed` });
+      }
+      if (anchor && size === anchor.size) anchorRoot = frontier.root().toString("hex");
+    }
+    await checkStoredNodes({ store, logId, completed, report });
+    fromSeq = rows.at(-1)!.seq + 1;
+  }
+
+  const size = frontier.size;
+  for (const c of validCheckpoints.filter((c) => c.treeSize > size)) {
+    report({ seq: size, problem: `checkpoint at size ${c.treeSize} covers records beyond the ${size} stored: the log was truncated` });
+  }
+  await checkConsistency({ store, logId, checkpoints: validCheckpoints.filter((c) => c.treeSize <= size), report });
+
+  if (anchor) {
+    if (size < anchor.size) {
+      report({ problem: `exported checkpoint covers ${anchor.size} records but the database holds ${size}: it was rolled back or truncated` });
+    } else if (anchorRoot !== anchor.root) {
+      report({ seq: anchor.size - 1, problem: `exported checkpoint at size ${anchor.size} does not match the records: history was rewritten` });
+    }
+  }
+  if (suppressed > 0) problems.push({ logId, problem: `${suppressed} further problems not listed` });
+
+  const latest = validCheckpoints.at(-1);
+  return {
+    logId,
+    name: options.name,
+    records: size,
+    checkpoints: checkpoints.length,
+    latestCheckpointSize: latest?.treeSize ?? null,
+    root: size > 0 ? frontier.root().toString("hex") : null,
+    problems,
+  };
+}
+
+/** Checks one stored record against its signed envelope; returns the leaf hash recomputed from the envelope. */
+function checkRecord(options: {
+  row: RecordRow;
+  prev: string;
+  keys: Map<string, KeyObject>;
+  report: (p: Omit<VerificationProblem, "logId">) => void;
+}): Buffer {
+  const { row, report } = options;
+  const at = { seq: row.seq, recordId: row.id };
+  const leaf = leafHash(Buffer.from(row.envelope, "utf8"));
+  if (leaf.toString("hex") !== row.leafHash) report({ ...at, problem: "the stored leaf hash does not match the envelope: the record was edited" });
+  const envelope = parseEnvelope(row.envelope);
+  if (!envelope) {
+    report({ ...at, problem: "the envelope is not a well-formed canonical record: it was edited" });
+    return leaf;
+  }
+  const mismatched = [
+    envelope.seq !== row.seq && "seq",
+    envelope.id !== row.id && "id",
+    envelope.kind !== row.kind && "kind",
+    envelope.key !== row.keyId && "keyId",
+    new Date(envelope.at).getTime() !== new Date(row.at).getTime() && "at",
+  ].filter(Boolean);
+  if (mismatched.length > 0) report({ ...at, problem: `column ${mismatched.join(", ")} differs from the signed envelope: the record was edited or moved` });
+  if (envelope.prev !== options.prev) report({ ...at, problem: "the hash chain is broken here: the previous record was changed, removed or reordered" });
+  const key = options.keys.get(envelope.key);
+  if (!key) report({ ...at, problem: `signed with key ${envelope.key.slice(0, 16)}…, which is not a valid key of this log` });
+  else if (!verifyRecordSignature({ text: row.envelope, signature: row.signature, publicKey: key })) {
+    report({ ...at, problem: "the signature does not verify: the record was forged or edited" });
+  }
+  return leaf;
+}
+
+async function checkStoredNodes(options: {
+  store: LedgerStore;
+  logId: string;
+  completed: { id: NodeId; hash: string }[];
+  report: (p: Omit<VerificationProblem, "logId">) => void;
+}): Promise<void> {
+  if (options.completed.length === 0) return;
+  const stored = await options.store.readNodes(
+    options.logId,
+    options.completed.map((c) => c.id),
+  );
+  for (const node of options.completed) {
+    const found = stored.get(nodeKey(node.id));
+    if (found !== node.hash) {
+      options.report({ problem: `tree node ${nodeKey(node.id)} is ${found ? "different from" : "missing for"} the records it covers` });
+    }
+  }
+}
+
+/** Consecutive checkpoints must be consistent: the later tree extends the earlier one. */
+async function checkConsistency(options: {
+  store: LedgerStore;
+  logId: string;
+  checkpoints: CheckpointRow[];
+  report: (p: Omit<VerificationProblem, "logId">) => void;
+}): Promise<void> {
+  for (let i = 1; i < options.checkpoints.length; i++) {
+    const older = options.checkpoints[i - 1]!;
+    const newer = options.checkpoints[i]!;
+    const ids = consistencyProofNodes(older.treeSize, newer.treeSize);
+    const stored = await options.store.readNodes(options.logId, ids);
+    let ok = false;
+    try {
+      const source = mapSource(new Map([...stored].map(([k, v]) => [k, Buffer.from(v, "hex")])));
+      const proof = consistencyProof({ source, oldSize: older.treeSize, newSize: newer.treeSize });
+      ok = verifyConsistency({
+        oldSize: older.treeSize,
+        newSize: newer.treeSize,
+        oldRoot: Buffer.from(older.rootHash, "hex"),
+        newRoot: Buffer.from(newer.rootHash, "hex"),
+        proof,
+      });
+    } catch {
+      ok = false;
+    }
+    if (!ok) options.report({ problem: `checkpoints at sizes ${older.treeSize} and ${newer.treeSize} are not consistent` });
+  }
+}
+
+function checkAnchorSignature(options: {
+  anchor: ExportedCheckpoint;
+  keys: Map<string, KeyObject>;
+  report: (p: Omit<VerificationProblem, "logId">) => void;
+}): void {
+  const { anchor, keys, report } = options;
+  const databaseKey = keys.get(anchor.key);
+  if (!databaseKey) {
+    report({ problem: `exported checkpoint is signed with key ${anchor.key.slice(0, 16)}…, which the database does not hold: its keys were replaced` });
+  }
+  let key = databaseKey;
+  if (anchor.publicKey) {
+    try {
+      if (keyIdOf(Buffer.from(anchor.publicKey, "base64")) === anchor.key) key = publicKeyFromSpki(anchor.publicKey);
+      else report({ problem: "exported checkpoint carries a public key that does not match its key id" });
+    } catch {
+      report({ problem: "exported checkpoint carries an invalid public key" });
+    }
+  }
+  const checkpoint: SignedCheckpoint = { v: anchor.v, kind: anchor.kind, log: anchor.log, size: anchor.size, root: anchor.root, at: anchor.at, key: anchor.key, signature: anchor.signature };
+  if (key && !verifyCheckpointSignature({ checkpoint, publicKey: key })) report({ problem: "exported checkpoint has an invalid signature" });
+}
+
+/** Human-readable report for the command line. */
+export function formatReport(report: VerificationReport): string {
+  const lines = [`Conduit Ledger verification ${report.ok ? "PASSED" : "FAILED"} (${report.records} records, ${report.startedAt} to ${report.finishedAt})`];
+  for (const log of report.logs) {
+    lines.push(
+      `  log ${log.logId} (${log.name}): ${log.records} records, ${log.checkpoints} checkpoints` +
+        (log.latestCheckpointSize !== null ? `, latest at size ${log.latestCheckpointSize}` : "") +
+        (log.root ? `, root ${log.root.slice(0, 16)}…` : "") +
+        (log.problems.length === 0 ? ": OK" : `: ${log.problems.length} problem(s)`),
+    );
+    for (const p of log.problems) {
+      lines.push(`    - ${p.seq !== undefined ? `seq ${p.seq}` : "log"}${p.recordId ? ` (record ${p.recordId})` : ""}: ${p.problem}`);
+    }
+  }
+  if (report.anchor) lines.push(`  exported checkpoint (log ${report.anchor.logId}, size ${report.anchor.size}): ${report.anchor.ok ? "matches" : "DOES NOT MATCH"}`);
+  return lines.join("\n");
+}
