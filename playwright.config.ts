@@ -34,6 +34,6 @@ export default defineConfig({
     timeout: 300_000,
     stdout: "pipe",
     stderr: "pipe",
-    env: { CONDUIT_DATA_DIR: e2eDataDir, PORT: String(e2ePort), HOST: "127.0.0.1", NEXTAUTH_URL: baseURL, LOG_LEVEL: "warn" },
+    env: { CONDUIT_DATA_DIR: e2eDataDir, PORT: String(e2ePort), HOST: "127.0.0.1", NEXTAUTH_URL: baseURL, LOG_LEVEL: "warn", LEDGER_CHECKPOINT_SECONDS: "1" },
   },
 });

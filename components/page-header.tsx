@@ -1,6 +1,6 @@
 import type { ReactNode } from "react";
 
-export function PageHeader(props: { eyebrow?: string; title: string; description?: ReactNode; actions?: ReactNode }) {
+export function PageHeader(props: { eyebrow?: ReactNode; title: string; description?: ReactNode; actions?: ReactNode }) {
   return (
     <header className="page-header">
       <div>

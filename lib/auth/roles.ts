@@ -19,6 +19,9 @@ export const permissions = {
   "inventory:read": everyone,
   "inventory:write": ["ADMIN", "COMPLIANCE_OFFICER"],
   "records:read": everyone,
+  // Running a verification changes no evidence (it only records that it ran), and
+  // checking the ledger is exactly an auditor's job.
+  "ledger:verify": everyone,
   "suppliers:read": everyone,
   "suppliers:write": ["ADMIN", "COMPLIANCE_OFFICER"],
   "incidents:read": everyone,
@@ -36,7 +39,10 @@ export function can(role: Role, permission: Permission): boolean {
   return (permissions[permission] as readonly Role[]).includes(role);
 }
 
-/** Read-only roles hold no ":write" or ":create" permission at all. */
+/** Permissions that change nothing recorded as evidence, so read-only roles hold them too. */
+export const readOnlyPermissions: readonly Permission[] = ["ledger:verify"];
+
+/** Read-only roles hold no permission that changes anything. */
 export function isReadOnly(role: Role): boolean {
-  return !(Object.keys(permissions) as Permission[]).some((p) => !p.endsWith(":read") && can(role, p));
+  return !(Object.keys(permissions) as Permission[]).some((p) => !p.endsWith(":read") && !readOnlyPermissions.includes(p) && can(role, p));
 }

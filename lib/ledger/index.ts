@@ -69,6 +69,12 @@ export function appLedger(): ProcessLedger {
   return globalForLedger.conduitLedger;
 }
 
+/** The application's ledger once its log is open (its key registered, its head restored). */
+export async function openAppLedger(): Promise<{ store: LedgerStore; log: LogWriter }> {
+  const ledger = appLedger();
+  return { store: ledger.store, log: await ledger.log };
+}
+
 /** Appends one record to the application's log; resolves once it is durable. */
 export async function recordEvent(input: { kind: string; body: unknown }) {
   return (await appLedger().log).append(input);

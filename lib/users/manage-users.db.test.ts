@@ -1,17 +1,36 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyPassword } from "@/lib/auth/password";
+import type { SessionUser } from "@/lib/auth/session";
 import { AppError } from "@/lib/errors";
+import { openLedgerStore } from "@/lib/ledger";
+import { stateHash } from "@/lib/ledger/admin-change";
+import { generateSigningKey } from "@/lib/ledger/keys";
+import { LogWriter } from "@/lib/ledger/log-writer";
+import { parseEnvelope } from "@/lib/ledger/record";
+import type { LedgerStore } from "@/lib/ledger/store";
+import { verifyLedger } from "@/lib/ledger/verify";
 import { createTestDatabase, type TestDatabase } from "@/lib/testing/test-database";
 import { createUser, listUsers, resetPassword, updateUser } from "@/lib/users/manage-users";
 
 let t: TestDatabase;
-let adminId: string;
+let store: LedgerStore;
+let writer: LogWriter;
+let admin: SessionUser;
+let record: LogWriter["append"];
 
 beforeAll(async () => {
   t = await createTestDatabase();
-  adminId = (await createUser({ db: t.db, input: { email: "admin@test.example", name: "Admin", role: "ADMIN" } })).user.id;
+  store = openLedgerStore({ provider: t.provider, url: t.url });
+  writer = await LogWriter.open({ store, key: generateSigningKey(), log: { id: "app-users", name: "app", writer: "app" }, checkpointEvery: 100, checkpointSeconds: 3600 });
+  record = (input) => writer.append(input);
+  const bootstrap = await t.db.user.create({ data: { email: "admin@test.example", name: "Admin", role: "ADMIN" } });
+  admin = { id: bootstrap.id, email: bootstrap.email, name: bootstrap.name, role: "ADMIN" };
 });
-afterAll(() => t?.drop());
+afterAll(async () => {
+  await writer?.close();
+  await store?.close();
+  await t?.drop();
+});
 
 const codeOf = (promise: Promise<unknown>) =>
   promise.then(
@@ -19,38 +38,72 @@ const codeOf = (promise: Promise<unknown>) =>
     (e: unknown) => (e instanceof AppError ? e.code : `unexpected: ${String(e)}`),
   );
 
+async function lastRecordBody() {
+  const head = await store.logHead(writer.logId);
+  const [row] = await store.readRecords({ logId: writer.logId, fromSeq: head.size - 1, limit: 1 });
+  return parseEnvelope(row!.envelope)!.body as Record<string, unknown>;
+}
+
 describe("user administration", () => {
-  it("creates a user with a one-time random password and refuses a duplicate e-mail", async () => {
-    const { user, password } = await createUser({ db: t.db, input: { email: "new@test.example", name: "New", role: "AUDITOR" } });
+  it("creates a user with a one-time random password, recorded in the ledger first", async () => {
+    const { user, password } = await createUser({ db: t.db, record, actor: admin, input: { email: "new@test.example", name: "New", role: "AUDITOR" } });
     expect(user).not.toHaveProperty("passwordHash");
     const stored = await t.db.user.findUniqueOrThrow({ where: { id: user.id }, omit: { passwordHash: false } });
     expect(await verifyPassword({ password, hash: stored.passwordHash ?? "" })).toBe(true);
-    expect(await codeOf(createUser({ db: t.db, input: { email: "new@test.example", name: "Again", role: "CISO" } }))).toBe("conflict");
+    const body = await lastRecordBody();
+    expect(body).toMatchObject({
+      actor: { userId: admin.id, email: admin.email, role: "ADMIN" },
+      entity: { type: "User", id: user.id },
+      action: "create",
+      before: null,
+      after: stateHash({ id: user.id, email: "new@test.example", name: "New", role: "AUDITOR", disabledAt: null }),
+    });
+    expect(JSON.stringify(body)).not.toContain(password);
+  });
+
+  it("refuses a duplicate e-mail without writing a record", async () => {
+    const before = writer.size;
+    expect(await codeOf(createUser({ db: t.db, record, actor: admin, input: { email: "new@test.example", name: "Again", role: "CISO" } }))).toBe("conflict");
     expect(await t.db.user.count({ where: { email: "new@test.example" } })).toBe(1);
+    expect(writer.size).toBe(before);
   });
 
   it("keeps at least one active administrator and never lets an admin lock themselves out", async () => {
-    expect(await codeOf(updateUser({ db: t.db, actorId: adminId, userId: adminId, input: { disabled: true } }))).toBe("conflict");
-    const other = (await createUser({ db: t.db, input: { email: "admin2@test.example", name: "Admin 2", role: "ADMIN" } })).user;
-    await updateUser({ db: t.db, actorId: adminId, userId: other.id, input: { role: "CISO" } });
-    expect(await codeOf(updateUser({ db: t.db, actorId: other.id, userId: adminId, input: { role: "AUDITOR" } }))).toBe("conflict");
-    expect((await t.db.user.findUniqueOrThrow({ where: { id: adminId } })).role).toBe("ADMIN");
+    expect(await codeOf(updateUser({ db: t.db, record, actor: admin, userId: admin.id, input: { disabled: true } }))).toBe("conflict");
+    const other = (await createUser({ db: t.db, record, actor: admin, input: { email: "admin2@test.example", name: "Admin 2", role: "ADMIN" } })).user;
+    await updateUser({ db: t.db, record, actor: admin, userId: other.id, input: { role: "CISO" } });
+    expect((await lastRecordBody()).summary).toBe("role ADMIN to CISO");
+    const otherActor: SessionUser = { id: other.id, email: other.email, name: other.name, role: "ADMIN" };
+    expect(await codeOf(updateUser({ db: t.db, record, actor: otherActor, userId: admin.id, input: { role: "AUDITOR" } }))).toBe("conflict");
+    expect((await t.db.user.findUniqueOrThrow({ where: { id: admin.id } })).role).toBe("ADMIN");
   });
 
-  it("disables and re-enables an account, and resets a password", async () => {
-    const { user } = await createUser({ db: t.db, input: { email: "temp@test.example", name: "Temp", role: "CISO" } });
-    expect((await updateUser({ db: t.db, actorId: adminId, userId: user.id, input: { disabled: true } })).disabledAt).not.toBeNull();
-    expect((await updateUser({ db: t.db, actorId: adminId, userId: user.id, input: { disabled: false } })).disabledAt).toBeNull();
-    const { password } = await resetPassword({ db: t.db, userId: user.id });
+  it("disables and re-enables an account, and resets a password, each recorded", async () => {
+    const { user } = await createUser({ db: t.db, record, actor: admin, input: { email: "temp@test.example", name: "Temp", role: "CISO" } });
+    expect((await updateUser({ db: t.db, record, actor: admin, userId: user.id, input: { disabled: true } })).disabledAt).not.toBeNull();
+    expect((await lastRecordBody()).summary).toBe("disabled");
+    expect((await updateUser({ db: t.db, record, actor: admin, userId: user.id, input: { disabled: false } })).disabledAt).toBeNull();
+    const { password } = await resetPassword({ db: t.db, record, actor: admin, userId: user.id });
+    expect((await lastRecordBody()).summary).toBe("password reset");
     const stored = await t.db.user.findUniqueOrThrow({ where: { id: user.id }, omit: { passwordHash: false } });
     expect(await verifyPassword({ password, hash: stored.passwordHash ?? "" })).toBe(true);
-    expect(await codeOf(resetPassword({ db: t.db, userId: "missing" }))).toBe("not_found");
-    expect(await codeOf(updateUser({ db: t.db, actorId: adminId, userId: "missing", input: { role: "CISO" } }))).toBe("not_found");
+    expect(await codeOf(resetPassword({ db: t.db, record, actor: admin, userId: "missing" }))).toBe("not_found");
+    expect(await codeOf(updateUser({ db: t.db, record, actor: admin, userId: "missing", input: { role: "CISO" } }))).toBe("not_found");
   });
 
-  it("lists users without secrets", async () => {
+  it("applies no change when the ledger cannot record it", async () => {
+    const failing: LogWriter["append"] = async () => {
+      throw new AppError({ code: "unavailable", message: "The audit ledger could not write the record." });
+    };
+    expect(await codeOf(createUser({ db: t.db, record: failing, actor: admin, input: { email: "ghost@test.example", name: "Ghost", role: "CISO" } }))).toBe("unavailable");
+    expect(await t.db.user.count({ where: { email: "ghost@test.example" } })).toBe(0);
+  });
+
+  it("lists users without secrets, and the ledger of all these changes verifies", async () => {
     const users = await listUsers({ db: t.db });
     expect(users.length).toBeGreaterThanOrEqual(4);
     for (const u of users) expect(u).not.toHaveProperty("passwordHash");
+    await writer.checkpoint();
+    expect((await verifyLedger({ store })).ok).toBe(true);
   });
 });

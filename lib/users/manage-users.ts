@@ -1,10 +1,14 @@
 // Account administration (ADMIN only, enforced by the routes). New and reset passwords
 // are random, returned once to the administrator, and only their scrypt hash is kept.
+// Every change is recorded in the audit ledger before it is applied.
+import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { roles } from "@/lib/auth/roles";
 import { generatePassword, hashPassword } from "@/lib/auth/password";
 import type { Db, Role } from "@/lib/db";
+import type { SessionUser } from "@/lib/auth/session";
 import { AppError } from "@/lib/errors";
+import { recordAdminChange, type RecordFn } from "@/lib/ledger/admin-change";
 
 export const userView = { id: true, email: true, name: true, role: true, disabledAt: true, lastSignInAt: true, createdAt: true } as const;
 
@@ -22,12 +26,18 @@ export async function listUsers(options: { db: Db }) {
   return options.db.user.findMany({ select: userView, orderBy: [{ role: "asc" }, { name: "asc" }] });
 }
 
-export async function createUser(options: { db: Db; input: z.infer<typeof createUserSchema> }) {
+export async function createUser(options: { db: Db; record: RecordFn; actor: SessionUser; input: z.infer<typeof createUserSchema> }) {
   const { db, input } = options;
+  if (await db.user.findUnique({ where: { email: input.email }, select: { id: true } })) {
+    throw new AppError({ code: "conflict", message: `An account for ${input.email} already exists.` });
+  }
   const password = generatePassword();
   const passwordHash = await hashPassword(password);
+  const id = randomUUID();
+  const state = { id, email: input.email, name: input.name, role: input.role, disabledAt: null };
+  await recordAdminChange({ ...options, entity: { type: "User", id }, action: "create", before: null, after: state, summary: `account created with role ${input.role}` });
   try {
-    const user = await db.user.create({ data: { ...input, passwordHash }, select: userView });
+    const user = await db.user.create({ data: { id, ...input, passwordHash }, select: userView });
     return { user, password };
   } catch (error) {
     if ((error as { code?: string }).code === "P2002") {
@@ -37,33 +47,43 @@ export async function createUser(options: { db: Db; input: z.infer<typeof create
   }
 }
 
+const auditedView = { id: true, email: true, name: true, role: true, disabledAt: true } as const;
+
 export async function updateUser(options: {
   db: Db;
-  actorId: string;
+  record: RecordFn;
+  actor: SessionUser;
   userId: string;
   input: z.infer<typeof updateUserSchema>;
 }) {
-  const { db, actorId, userId, input } = options;
-  return db.$transaction(async (tx) => {
-    const user = await tx.user.findUnique({ where: { id: userId }, select: userView });
-    if (!user) throw new AppError({ code: "not_found", message: "No such user." });
-    const losesAdmin = user.role === "ADMIN" && ((input.role && input.role !== "ADMIN") || input.disabled === true);
-    if (losesAdmin) {
-      if (userId === actorId) {
-        throw new AppError({ code: "conflict", message: "You cannot remove your own administrator access." });
-      }
-      const admins = await tx.user.count({ where: { role: "ADMIN", disabledAt: null } });
-      if (admins <= 1) throw new AppError({ code: "conflict", message: "The last active administrator must stay." });
+  const { db, actor, userId, input } = options;
+  const user = await db.user.findUnique({ where: { id: userId }, select: auditedView });
+  if (!user) throw new AppError({ code: "not_found", message: "No such user." });
+  const losesAdmin = user.role === "ADMIN" && ((input.role && input.role !== "ADMIN") || input.disabled === true);
+  if (losesAdmin) {
+    if (userId === actor.id) {
+      throw new AppError({ code: "conflict", message: "You cannot remove your own administrator access." });
     }
-    const disabledAt = input.disabled === undefined ? undefined : input.disabled ? new Date() : null;
-    return tx.user.update({ where: { id: userId }, data: { role: input.role as Role | undefined, disabledAt }, select: userView });
-  });
+    const admins = await db.user.count({ where: { role: "ADMIN", disabledAt: null } });
+    if (admins <= 1) throw new AppError({ code: "conflict", message: "The last active administrator must stay." });
+  }
+  const disabledAt = input.disabled === undefined ? user.disabledAt : input.disabled ? new Date() : null;
+  const after = { ...user, role: (input.role as Role | undefined) ?? user.role, disabledAt };
+  const changes = [
+    after.role !== user.role && `role ${user.role} to ${after.role}`,
+    input.disabled !== undefined && (input.disabled ? "disabled" : "enabled"),
+  ].filter(Boolean);
+  await recordAdminChange({ ...options, entity: { type: "User", id: userId }, action: "update", before: user, after, summary: changes.join(", ") || "no change" });
+  return db.user.update({ where: { id: userId }, data: { role: after.role, disabledAt }, select: userView });
 }
 
-export async function resetPassword(options: { db: Db; userId: string }) {
+export async function resetPassword(options: { db: Db; record: RecordFn; actor: SessionUser; userId: string }) {
+  const user = await options.db.user.findUnique({ where: { id: options.userId }, select: auditedView });
+  if (!user) throw new AppError({ code: "not_found", message: "No such user." });
   const password = generatePassword();
   const passwordHash = await hashPassword(password);
-  const updated = await options.db.user.updateMany({ where: { id: options.userId }, data: { passwordHash } });
-  if (updated.count === 0) throw new AppError({ code: "not_found", message: "No such user." });
+  // The password hash itself stays out of the ledger; the record says that it changed.
+  await recordAdminChange({ ...options, entity: { type: "User", id: user.id }, action: "update", before: user, after: user, summary: "password reset" });
+  await options.db.user.update({ where: { id: user.id }, data: { passwordHash } });
   return { password };
 }

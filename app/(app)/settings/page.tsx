@@ -16,6 +16,7 @@ const permissionLabels: Record<Permission, string> = {
   "inventory:read": "View zones, conduits and devices",
   "inventory:write": "Change zones, conduits, devices and credentials",
   "records:read": "View audit records",
+  "ledger:verify": "Run ledger verification",
   "suppliers:read": "View suppliers and assessments",
   "suppliers:write": "Change suppliers and assessments",
   "incidents:read": "View incidents and reports",

@@ -1,0 +1,748 @@
+// Benchmark of the audit ledger against the goals of the issue:
+//   1. durable appends per second, one writer, group commit (goal >= 20,000/s on SQLite),
+//   2. time to verify a log of 1,000,000 records on SQLite (goal <= 20 s),
+//   3. time to produce and to verify an inclusion proof in that log (goal <= 5 ms),
+//   4. peak memory of the append and verify phases.
+//
+//   npx tsx scripts/bench-ledger.ts [--quick] [--records N] [--postgres-url URL | --no-postgres]
+//
+// Prints one markdown table of medians to stdout (progress goes to stderr) and writes it,
+// with the machine and the date, to a section of BENCHMARKS.md (not for a --quick smoke
+// run). It times; it asserts nothing. Every run is a child process running this file with
+// --phase, so max RSS is that run's own and no heap or page state carries between runs.
+// Scratch SQLite files live in one temp folder and PostgreSQL databases are created per
+// run; both are removed at the end, on failure and on Ctrl-C.
+import { execFileSync, fork, type ChildProcess } from "node:child_process";
+import { randomBytes, randomUUID } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import Database from "better-sqlite3";
+import pg from "pg";
+import { openLedgerStore } from "../lib/ledger";
+import { generateSigningKey, publicKeyFromSpki } from "../lib/ledger/keys";
+import { LogWriter } from "../lib/ledger/log-writer";
+import { leafHash, verifyInclusion } from "../lib/ledger/merkle";
+import { proveInclusion, type InclusionProofResult } from "../lib/ledger/operations";
+import { envelopeVersion, genesisPrev, sealRecord, verifyCheckpointSignature, verifyRecordSignature } from "../lib/ledger/record";
+import type { LedgerStore } from "../lib/ledger/store";
+import { verifyLedger } from "../lib/ledger/verify";
+import { adminChange } from "../lib/testing/ledger-fixtures";
+import { migrateDeploy } from "./prisma";
+
+const root = path.resolve(import.meta.dirname, "..");
+const benchmarksFile = path.join(root, "BENCHMARKS.md");
+const sectionStart = "<!-- bench:ledger:start -->";
+const sectionEnd = "<!-- bench:ledger:end -->";
+
+// The production defaults of LEDGER_CHECKPOINT_EVERY / LEDGER_CHECKPOINT_SECONDS: a
+// checkpoint (one more commit) every 1,000 records is part of the append cost.
+const checkpointEvery = 1000;
+const checkpointSeconds = 60;
+const inflight = 2000;
+const runs = 3;
+// A verification of the big log slower than this is done once, not three times, so the
+// whole benchmark stays well under 15 minutes on a 2-core machine.
+const repeatVerifyUnderSeconds = 75;
+
+interface Sizes {
+  sqliteAppends: number;
+  postgresAppends: number;
+  sqliteSingles: number;
+  postgresSingles: number;
+  bigLog: number;
+  proofs: number;
+}
+
+const fullSizes: Sizes = { sqliteAppends: 100_000, postgresAppends: 50_000, sqliteSingles: 2000, postgresSingles: 1000, bigLog: 1_000_000, proofs: 1000 };
+const quickSizes: Sizes = { sqliteAppends: 10_000, postgresAppends: 5000, sqliteSingles: 200, postgresSingles: 200, bigLog: 20_000, proofs: 200 };
+
+// ---------------------------------------------------------------------------------------
+// Measuring helpers
+// ---------------------------------------------------------------------------------------
+
+const mb = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MB`;
+const int = (n: number) => Math.round(n).toLocaleString("en-US");
+const log = (message: string) => process.stderr.write(`[bench-ledger] ${message}\n`);
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+interface Memory {
+  /** process.resourceUsage().maxRSS of the run's process, bytes. */
+  maxRss: number;
+  /** Highest heapUsed seen at a store call. */
+  peakHeap: number;
+  /** RSS when the phase started (module loading, inputs), for scale. */
+  startRss: number;
+}
+
+// Sampled at every store call rather than on a timer: a SQLite verification never
+// yields to the event loop (its awaits resolve at once), so a timer would not fire.
+class MemoryPeak {
+  private peakHeap = 0;
+  private readonly startRss = process.memoryUsage.rss();
+
+  sample(): void {
+    this.peakHeap = Math.max(this.peakHeap, process.memoryUsage().heapUsed);
+  }
+
+  result(): Memory {
+    this.sample();
+    return { maxRss: process.resourceUsage().maxRSS * 1024, peakHeap: this.peakHeap, startRss: this.startRss };
+  }
+}
+
+/** The store with a memory sample around each call and the size of each appended batch noted. */
+function instrumented(options: { store: LedgerStore; memory: MemoryPeak; batches?: number[] }): LedgerStore {
+  const { store, memory, batches } = options;
+  return new Proxy(store, {
+    get(target, property) {
+      const value = Reflect.get(target, property) as unknown;
+      if (typeof value !== "function") return value;
+      return async (...args: unknown[]) => {
+        if (property === "appendBatch") batches?.push((args[0] as { records: unknown[] }).records.length);
+        memory.sample();
+        const result = (await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args)) as unknown;
+        memory.sample();
+        return result;
+      };
+    },
+  });
+}
+
+/** Small seeded PRNG (mulberry32), so every run proves the same records. */
+function seededRandom(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+// ---------------------------------------------------------------------------------------
+// Phases: each runs in its own child process and returns its figures to the parent
+// ---------------------------------------------------------------------------------------
+
+interface AppendResult {
+  records: number;
+  seconds: number;
+  perSecond: number;
+  medianBatch: number;
+  memory: Memory;
+}
+
+/** Appends `records` through a LogWriter keeping `inflight` appends outstanding (1 = one at a time). */
+async function appendPhase(options: { url: string; records: number; inflight: number; progress?: boolean }): Promise<AppendResult> {
+  const memory = new MemoryPeak();
+  const batches: number[] = [];
+  const provider = options.url.startsWith("file:") ? "sqlite" : "postgresql";
+  const store = instrumented({ store: openLedgerStore({ provider, url: options.url }), memory, batches });
+  const writer = await LogWriter.open({
+    store,
+    key: generateSigningKey(),
+    log: { id: "bench", name: "bench", writer: "bench" },
+    checkpointEvery,
+    checkpointSeconds,
+  });
+  // Inputs are built before the clock starts; validation, sealing and the commit are timed.
+  const inputs = Array.from({ length: options.records }, (_, i) => adminChange(i));
+  const step = Math.max(1, Math.floor(options.records / 10));
+  let next = 0;
+  const started = performance.now();
+  // `inflight` workers each await one append at a time: exactly that many are outstanding.
+  const worker = async () => {
+    while (next < inputs.length) {
+      const n = next++;
+      await writer.append(inputs[n]!);
+      if (options.progress && (n + 1) % step === 0) {
+        log(`  built ${int(n + 1)} of ${int(options.records)} records (${int((n + 1) / ((performance.now() - started) / 1000))}/s)`);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(options.inflight, options.records) }, worker));
+  const seconds = (performance.now() - started) / 1000;
+  await writer.close(); // final checkpoint, so proofs can cover every record
+  await store.close();
+  return { records: options.records, seconds, perSecond: options.records / seconds, medianBatch: median(batches), memory: memory.result() };
+}
+
+/**
+ * What SQLite and the disk allow for the same rows: plain better-sqlite3 inserts into the
+ * migrated schema (same indexes and triggers, same pragmas as the store), one transaction
+ * per `batchSize` records with their tree nodes, rows built before the clock starts.
+ */
+async function rawSqlitePhase(options: { file: string; records: number; batchSize: number }): Promise<AppendResult> {
+  const memory = new MemoryPeak();
+  const db = new Database(options.file);
+  db.pragma("journal_mode = WAL");
+  db.pragma("synchronous = FULL");
+  db.pragma("foreign_keys = ON");
+  db.prepare(`INSERT INTO "AuditLog" ("id","writer","name","createdAt") VALUES ('raw','raw','raw',?)`).run(new Date().toISOString());
+  // One real sealed envelope gives every row the size of a real record.
+  const key = generateSigningKey();
+  const sample = sealRecord({
+    envelope: { v: envelopeVersion, log: "raw", seq: 0, id: randomUUID(), kind: "admin_change", at: new Date().toISOString(), prev: genesisPrev, key: key.keyId, body: adminChange(0).body },
+    privateKey: key.privateKey,
+  });
+  const at = new Date().toISOString();
+  const batches: { records: unknown[]; nodes: unknown[][] }[] = [];
+  for (let start = 0; start < options.records; start += options.batchSize) {
+    const batch: { records: unknown[]; nodes: unknown[][] } = { records: [], nodes: [] };
+    for (let seq = start; seq < Math.min(start + options.batchSize, options.records); seq++) {
+      batch.records.push({ id: randomUUID(), logId: "raw", seq, kind: "admin_change", at, envelope: sample.text, leafHash: randomBytes(32).toString("hex"), signature: sample.signature, keyId: key.keyId });
+      // The perfect subtrees this leaf completes, as MerkleFrontier.append reports them.
+      for (let level = 1; (seq + 1) % 2 ** level === 0; level++) batch.nodes.push(["raw", level, (seq + 1) / 2 ** level - 1, randomBytes(32).toString("hex")]);
+    }
+    batches.push(batch);
+  }
+  const insertRecord = db.prepare(
+    `INSERT INTO "AuditRecord" ("id","logId","seq","kind","at","envelope","leafHash","signature","keyId")
+     VALUES (@id,@logId,@seq,@kind,@at,@envelope,@leafHash,@signature,@keyId)`,
+  );
+  const insertNode = db.prepare(`INSERT INTO "MerkleNode" ("logId","level","idx","hash") VALUES (?,?,?,?)`);
+  const commit = db.transaction((batch: { records: unknown[]; nodes: unknown[][] }) => {
+    for (const record of batch.records) insertRecord.run(record);
+    for (const node of batch.nodes) insertNode.run(...node);
+  });
+  memory.sample();
+  const started = performance.now();
+  for (const batch of batches) commit(batch);
+  const seconds = (performance.now() - started) / 1000;
+  memory.sample();
+  db.close();
+  return { records: options.records, seconds, perSecond: options.records / seconds, medianBatch: options.batchSize, memory: memory.result() };
+}
+
+interface VerifyResult {
+  records: number;
+  seconds: number;
+  checkpoints: number;
+  memory: Memory;
+}
+
+async function verifyPhase(options: { url: string }): Promise<VerifyResult> {
+  const memory = new MemoryPeak();
+  const store = instrumented({ store: openLedgerStore({ provider: "sqlite", url: options.url }), memory });
+  const started = performance.now();
+  const report = await verifyLedger({ store });
+  const seconds = (performance.now() - started) / 1000;
+  await store.close();
+  // Timing a verification that found problems would time the wrong thing.
+  if (!report.ok) throw new Error(`the benchmark log does not verify: ${JSON.stringify(report.logs.flatMap((l) => l.problems).slice(0, 3))}`);
+  return { records: report.records, seconds, checkpoints: report.logs.reduce((n, l) => n + l.checkpoints, 0), memory: memory.result() };
+}
+
+/** What a client does with a proof: recompute the leaf, check the path to the signed root and both signatures. */
+function checkProof(proof: InclusionProofResult): boolean {
+  if (!proof.publicKey) return false;
+  const publicKey = publicKeyFromSpki(proof.publicKey); // the benchmark log has one key: it signed the record and the checkpoint
+  const leaf = leafHash(Buffer.from(proof.record.envelope, "utf8"));
+  return (
+    leaf.toString("hex") === proof.record.leafHash &&
+    verifyRecordSignature({ text: proof.record.envelope, signature: proof.record.signature, publicKey }) &&
+    verifyCheckpointSignature({ checkpoint: proof.checkpoint, publicKey }) &&
+    verifyInclusion({
+      leafHash: leaf,
+      index: proof.record.seq,
+      size: proof.checkpoint.size,
+      proof: proof.proof.map((h) => Buffer.from(h, "hex")),
+      root: Buffer.from(proof.checkpoint.root, "hex"),
+    })
+  );
+}
+
+interface ProveResult {
+  samples: number;
+  treeSize: number;
+  proveMs: number[];
+  checkMs: number[];
+}
+
+async function provePhase(options: { url: string; samples: number }): Promise<ProveResult> {
+  const store = openLedgerStore({ provider: "sqlite", url: options.url });
+  const [logRow] = await store.listLogs();
+  const checkpoint = logRow && (await store.latestCheckpoint(logRow.id));
+  if (!logRow || !checkpoint) throw new Error("the benchmark log has no checkpoint");
+  // Random records covered by the latest checkpoint, looked up before the clock starts.
+  const random = seededRandom(62443);
+  const ids: string[] = [];
+  for (let i = 0; i < options.samples; i++) {
+    const [row] = await store.readRecords({ logId: logRow.id, fromSeq: Math.floor(random() * checkpoint.treeSize), limit: 1 });
+    ids.push(row!.id);
+  }
+  const proveMs: number[] = [];
+  const checkMs: number[] = [];
+  for (const recordId of ids) {
+    const t0 = performance.now();
+    const proof = await proveInclusion({ store, recordId });
+    const t1 = performance.now();
+    const ok = checkProof(proof);
+    const t2 = performance.now();
+    if (!ok) throw new Error(`the inclusion proof of record ${recordId} does not verify`);
+    proveMs.push(t1 - t0);
+    checkMs.push(t2 - t1);
+  }
+  await store.close();
+  return { samples: ids.length, treeSize: checkpoint.treeSize, proveMs, checkMs };
+}
+
+const phases = {
+  append: appendPhase,
+  raw: rawSqlitePhase,
+  verify: verifyPhase,
+  prove: provePhase,
+};
+type Phases = typeof phases;
+
+let currentChild: ChildProcess | undefined;
+
+/** Runs one phase in a fresh child process (this file with --phase) and returns its result. */
+function runPhase<K extends keyof Phases>(name: K, options: Parameters<Phases[K]>[0]): Promise<Awaited<ReturnType<Phases[K]>>> {
+  return new Promise((resolve, reject) => {
+    const child = fork(import.meta.filename, ["--phase", name, JSON.stringify(options)], {
+      execArgv: process.execArgv, // tsx's loader, and --cpu-prof when profiling
+      env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? "warn" },
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+    });
+    currentChild = child;
+    let result: Awaited<ReturnType<Phases[K]>> | undefined;
+    child.on("message", (message) => (result = message as Awaited<ReturnType<Phases[K]>>));
+    child.on("error", reject);
+    child.on("exit", (code, signal) => {
+      currentChild = undefined;
+      if (code === 0 && result !== undefined) resolve(result);
+      else reject(new Error(`phase ${name} failed (${signal ?? `exit code ${code}`})`));
+    });
+  });
+}
+
+async function childMain(argv: string[]): Promise<void> {
+  const name = argv[1] as keyof Phases;
+  const phase = phases[name] as (options: unknown) => Promise<unknown>;
+  if (!phase || !process.send) throw new Error(`--phase ${name} is internal to bench-ledger`);
+  const result = await phase(JSON.parse(argv[2] ?? "{}"));
+  await new Promise((resolve) => process.send!(result, resolve));
+  process.exit(0);
+}
+
+// ---------------------------------------------------------------------------------------
+// Scratch databases
+// ---------------------------------------------------------------------------------------
+
+async function adminQuery(options: { url: string; sql: string }): Promise<pg.QueryResult> {
+  const client = new pg.Client({ connectionString: options.url });
+  await client.connect();
+  try {
+    return await client.query(options.sql);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Temp folder and PostgreSQL databases of this run, removed by cleanup() whatever happens. */
+class Scratch {
+  readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-ledger-"));
+  private readonly databases: string[] = [];
+  private counter = 0;
+
+  constructor(readonly postgresServer: string | undefined) {}
+
+  /** A fresh copy of the migrated SQLite template. */
+  sqlite(options: { template: string; name: string }): string {
+    const file = path.join(this.dir, `${options.name}.db`);
+    this.removeSqlite(file);
+    fs.copyFileSync(options.template, file);
+    return `file:${file}`;
+  }
+
+  removeSqlite(file: string): void {
+    for (const suffix of ["", "-wal", "-shm", "-journal"]) fs.rmSync(`${file}${suffix}`, { force: true });
+  }
+
+  /** A new PostgreSQL database, migrated or copied from a template database. */
+  async postgres(options: { template?: string } = {}): Promise<{ name: string; url: string }> {
+    const name = `bench_ledger_${process.pid}_${this.counter++}`;
+    await adminQuery({ url: this.postgresServer!, sql: `CREATE DATABASE ${name}${options.template ? ` TEMPLATE ${options.template}` : ""}` });
+    this.databases.push(name);
+    const url = new URL(this.postgresServer!);
+    url.pathname = `/${name}`;
+    return { name, url: url.toString() };
+  }
+
+  async dropPostgres(name: string): Promise<void> {
+    await adminQuery({ url: this.postgresServer!, sql: `DROP DATABASE IF EXISTS ${name} WITH (FORCE)` });
+    this.databases.splice(this.databases.indexOf(name), 1);
+  }
+
+  async cleanup(): Promise<void> {
+    for (const name of [...this.databases]) await this.dropPostgres(name).catch((e: unknown) => log(`could not drop ${name}: ${(e as Error).message}`));
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** --postgres-url, else a postgresql:// DATABASE_URL, else the repo's local server when PostgreSQL is installed. */
+function postgresServer(options: { argv: string[] }): { url?: string; skipped?: string } {
+  if (options.argv.includes("--no-postgres")) return { skipped: "--no-postgres" };
+  const given = option({ argv: options.argv, name: "--postgres-url" }) ?? process.env.DATABASE_URL;
+  if (given && /^postgres(ql)?:\/\//.test(given)) return { url: given };
+  // setup-postgres.sh would install PostgreSQL when missing; a benchmark should not.
+  if (!fs.existsSync("/usr/lib/postgresql")) return { skipped: "PostgreSQL is not installed (scripts/setup-postgres.sh, or --postgres-url)" };
+  try {
+    const out = execFileSync("bash", [path.join(root, "scripts/setup-postgres.sh")], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    return { url: out.trim().split("\n").at(-1) };
+  } catch (error) {
+    return { skipped: `scripts/setup-postgres.sh failed: ${(error as Error).message.split("\n")[0]}` };
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Report
+// ---------------------------------------------------------------------------------------
+
+interface Row {
+  measurement: string;
+  median: string;
+  goal: string;
+  ratio: string;
+  met: string;
+  runs: string;
+  notes: string;
+}
+
+/** A row with a goal: ratio is median ÷ goal, so >= 1 meets an "at least" goal and <= 1 an "at most" goal. */
+function goalRow(options: {
+  measurement: string;
+  value: number;
+  format: (n: number) => string;
+  goal?: { value: number; atMost?: boolean };
+  runs: string;
+  notes: string;
+}): Row {
+  const { goal, value } = options;
+  return {
+    measurement: options.measurement,
+    median: options.format(value),
+    goal: goal ? `${goal.atMost ? "≤" : "≥"} ${options.format(goal.value)}` : "—",
+    ratio: goal ? `${(value / goal.value).toFixed(2)}×` : "—",
+    met: goal ? ((goal.atMost ? value <= goal.value : value >= goal.value) ? "yes" : "**no**") : "—",
+    runs: options.runs,
+    notes: options.notes,
+  };
+}
+
+function markdownTable(rows: Row[]): string {
+  const header = ["Measurement", "Median", "Goal", "Median ÷ goal", "Met", "Runs", "Notes"];
+  const line = (cells: string[]) => `| ${cells.map((c) => c.replace(/\|/g, "\\|")).join(" | ")} |`;
+  return [line(header), line(header.map(() => "---")), ...rows.map((r) => line([r.measurement, r.median, r.goal, r.ratio, r.met, r.runs, r.notes]))].join("\n");
+}
+
+function machine(extra: { sqliteVersion: string; postgresVersion?: string }): string {
+  const cpuinfo = fs.existsSync("/proc/cpuinfo") ? fs.readFileSync("/proc/cpuinfo", "utf8") : "";
+  const cpu = /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1]?.trim() ?? os.cpus()[0]?.model ?? "unknown CPU";
+  let nproc = String(os.availableParallelism());
+  try {
+    nproc = execFileSync("nproc", { encoding: "utf8" }).trim();
+  } catch {
+    // nproc is coreutils; os.availableParallelism() says the same where it is missing.
+  }
+  return [
+    `${nproc} CPUs (nproc), ${cpu}`,
+    `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM`,
+    `Node ${process.version}`,
+    `SQLite ${extra.sqliteVersion}`,
+    extra.postgresVersion ? `PostgreSQL ${extra.postgresVersion}` : "PostgreSQL not measured",
+    `${os.type()} ${os.release()}`,
+  ].join(", ");
+}
+
+/** Replaces the benchmark's section of BENCHMARKS.md (between its markers), or appends it. */
+function writeSection(options: { body: string }): void {
+  const section = `${sectionStart}\n${options.body.trim()}\n${sectionEnd}`;
+  const current = fs.existsSync(benchmarksFile) ? fs.readFileSync(benchmarksFile, "utf8") : "# Benchmarks\n";
+  const start = current.indexOf(sectionStart);
+  const end = current.indexOf(sectionEnd);
+  const next =
+    start >= 0 && end > start
+      ? `${current.slice(0, start)}${section}${current.slice(end + sectionEnd.length)}`
+      : `${current.trimEnd()}\n\n${section}\n`;
+  fs.writeFileSync(benchmarksFile, next);
+}
+
+// ---------------------------------------------------------------------------------------
+// Main
+// ---------------------------------------------------------------------------------------
+
+function option(options: { argv: string[]; name: string }): string | undefined {
+  const i = options.argv.indexOf(options.name);
+  if (i < 0) return undefined;
+  const value = options.argv[i + 1];
+  if (!value || value.startsWith("--")) throw new Error(`${options.name} needs a value`);
+  return value;
+}
+
+/** Runs `run` `count` times in a row, with progress on stderr. */
+async function repeat<T>(options: { label: string; count: number; run: (i: number) => Promise<T> }): Promise<T[]> {
+  const results: T[] = [];
+  for (let i = 0; i < options.count; i++) {
+    log(`${options.label}: run ${i + 1} of ${options.count}`);
+    results.push(await options.run(i));
+  }
+  return results;
+}
+
+const memoryNote = (results: { memory: Memory }[]) =>
+  `peak heap ${mb(median(results.map((r) => r.memory.peakHeap)))} (sampled at store calls); RSS ${mb(median(results.map((r) => r.memory.startRss)))} at start`;
+
+async function main(argv: string[]): Promise<void> {
+  const began = performance.now();
+  const quick = argv.includes("--quick");
+  const sizes = { ...(quick ? quickSizes : fullSizes) };
+  const recordsOption = option({ argv, name: "--records" });
+  if (recordsOption !== undefined) {
+    sizes.bigLog = Number(recordsOption.replace(/[_,]/g, ""));
+    if (!Number.isSafeInteger(sizes.bigLog) || sizes.bigLog < 1) throw new Error("--records needs a positive whole number");
+  }
+  const postgres = postgresServer({ argv });
+  const scratch = new Scratch(postgres.url);
+  // Ctrl-C or kill: stop the running child and remove what this run created.
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => {
+      log(`${signal}: cleaning up`);
+      currentChild?.kill("SIGKILL");
+      void scratch.cleanup().finally(() => process.exit(130));
+    });
+  }
+  const rows: Row[] = [];
+  let postgresVersion: string | undefined;
+  try {
+    log(`temp folder ${scratch.dir}; migrating a template database`);
+    const template = path.join(scratch.dir, "template.db");
+    migrateDeploy({ url: `file:${template}`, quiet: true });
+    const probe = new Database(template, { readonly: true });
+    const sqliteVersion = (probe.prepare("SELECT sqlite_version() AS v").get() as { v: string }).v;
+    probe.close();
+
+    // 1. Durable appends: LogWriter with group commit, the raw inserts beside it, and one append at a time.
+    const appendRuns = await repeat({
+      label: `SQLite appends (${int(sizes.sqliteAppends)}, ${inflight} in flight)`,
+      count: runs,
+      run: async (i) => {
+        const url = scratch.sqlite({ template, name: `append-${i}` });
+        const result = await runPhase("append", { url, records: sizes.sqliteAppends, inflight });
+        scratch.removeSqlite(url.slice("file:".length));
+        return result;
+      },
+    });
+    const batchSize = Math.round(median(appendRuns.map((r) => r.medianBatch)));
+    const rawRuns = await repeat({
+      label: `raw better-sqlite3 inserts (${int(sizes.sqliteAppends)}, ${batchSize} a transaction)`,
+      count: runs,
+      run: async (i) => {
+        const url = scratch.sqlite({ template, name: `raw-${i}` });
+        const result = await runPhase("raw", { file: url.slice("file:".length), records: sizes.sqliteAppends, batchSize });
+        scratch.removeSqlite(url.slice("file:".length));
+        return result;
+      },
+    });
+    const singleRuns = await repeat({
+      label: `SQLite single appends (${int(sizes.sqliteSingles)})`,
+      count: runs,
+      run: async (i) => {
+        const url = scratch.sqlite({ template, name: `single-${i}` });
+        const result = await runPhase("append", { url, records: sizes.sqliteSingles, inflight: 1 });
+        scratch.removeSqlite(url.slice("file:".length));
+        return result;
+      },
+    });
+    const appendRate = median(appendRuns.map((r) => r.perSecond));
+    const rawRate = median(rawRuns.map((r) => r.perSecond));
+    const singleRate = median(singleRuns.map((r) => r.perSecond));
+    const runsOf = (n: number, size: number, unit = "records") => `${n} × ${int(size)} ${unit}`;
+    rows.push(
+      goalRow({
+        measurement: "Durable appends/s, SQLite (WAL, synchronous=FULL), LogWriter, group commit",
+        value: appendRate,
+        format: (n) => `${int(n)}/s`,
+        goal: { value: 20_000 },
+        runs: runsOf(runs, sizes.sqliteAppends),
+        notes: `${inflight} appends in flight; median batch ${batchSize} records; validation, sealing (Ed25519) and a checkpoint every ${checkpointEvery} included`,
+      }),
+      goalRow({
+        measurement: "↳ baseline: raw better-sqlite3 inserts/s, same rows and batch size",
+        value: rawRate,
+        format: (n) => `${int(n)}/s`,
+        runs: runsOf(runs, sizes.sqliteAppends),
+        notes: `what SQLite and the disk allow: same schema, pragmas, row sizes and tree nodes, ${batchSize} records a transaction, no hashing or signing; LogWriter reaches ${((appendRate / rawRate) * 100).toFixed(0)}% of it`,
+      }),
+      goalRow({
+        measurement: "↳ single-record durable commits/s, SQLite (one append awaited at a time)",
+        value: singleRate,
+        format: (n) => `${int(n)}/s`,
+        runs: runsOf(runs, sizes.sqliteSingles),
+        notes: `one fsync'd transaction per record; group commit gives ${(appendRate / singleRate).toFixed(0)}× this`,
+      }),
+    );
+
+    if (postgres.url) {
+      postgresVersion = (await adminQuery({ url: postgres.url, sql: "SHOW server_version" })).rows[0]?.server_version as string;
+      const settings = (await adminQuery({ url: postgres.url, sql: "SELECT current_setting('fsync') AS fsync, current_setting('synchronous_commit') AS sc" })).rows[0] as { fsync: string; sc: string };
+      postgresVersion = `${postgresVersion.split(" ")[0]} (fsync=${settings.fsync}, synchronous_commit=${settings.sc})`;
+      const pgTemplate = await scratch.postgres();
+      log(`migrating PostgreSQL template database ${pgTemplate.name}`);
+      migrateDeploy({ url: pgTemplate.url, quiet: true });
+      const onPostgres = (options: { records: number; inflight: number }) => async () => {
+        const database = await scratch.postgres({ template: pgTemplate.name });
+        const result = await runPhase("append", { url: database.url, ...options });
+        await scratch.dropPostgres(database.name);
+        return result;
+      };
+      const pgRuns = await repeat({ label: `PostgreSQL appends (${int(sizes.postgresAppends)})`, count: runs, run: onPostgres({ records: sizes.postgresAppends, inflight }) });
+      const pgSingleRuns = await repeat({ label: `PostgreSQL single appends (${int(sizes.postgresSingles)})`, count: runs, run: onPostgres({ records: sizes.postgresSingles, inflight: 1 }) });
+      const pgRate = median(pgRuns.map((r) => r.perSecond));
+      const pgSingleRate = median(pgSingleRuns.map((r) => r.perSecond));
+      rows.push(
+        goalRow({
+          measurement: "Durable appends/s, PostgreSQL, LogWriter, group commit",
+          value: pgRate,
+          format: (n) => `${int(n)}/s`,
+          runs: runsOf(runs, sizes.postgresAppends),
+          notes: `no goal of its own; ${inflight} in flight, median batch ${Math.round(median(pgRuns.map((r) => r.medianBatch)))} records; local server, ${settings.sc === "on" ? "synchronous commit" : `synchronous_commit=${settings.sc}`}`,
+        }),
+        goalRow({
+          measurement: "↳ single-record durable commits/s, PostgreSQL",
+          value: pgSingleRate,
+          format: (n) => `${int(n)}/s`,
+          runs: runsOf(runs, sizes.postgresSingles),
+          notes: `group commit gives ${(pgRate / pgSingleRate).toFixed(0)}× this`,
+        }),
+      );
+    } else {
+      rows.push({ measurement: "Durable appends/s, PostgreSQL", median: "skipped", goal: "—", ratio: "—", met: "—", runs: "—", notes: postgres.skipped ?? "" });
+    }
+
+    // 2. The big log: built once (its build is not a measurement), then verified.
+    log(`building a log of ${int(sizes.bigLog)} records on SQLite (once; not timed as a result)`);
+    const bigUrl = scratch.sqlite({ template, name: "big" });
+    const build = await runPhase("append", { url: bigUrl, records: sizes.bigLog, inflight, progress: true });
+    log(`  built in ${build.seconds.toFixed(1)} s (${int(build.perSecond)}/s)`);
+    const verifyRuns = [];
+    for (let i = 0; i < runs; i++) {
+      log(`verifying ${int(sizes.bigLog)} records: run ${i + 1}`);
+      verifyRuns.push(await runPhase("verify", { url: bigUrl }));
+      log(`  ${verifyRuns.at(-1)!.seconds.toFixed(1)} s`);
+      if (verifyRuns[0]!.seconds > repeatVerifyUnderSeconds) break;
+    }
+    const verifySeconds = median(verifyRuns.map((r) => r.seconds));
+    const verifyRunsNote =
+      verifyRuns.length < runs ? ` — one run only: a run takes over ${repeatVerifyUnderSeconds} s; use --records for a smaller log to get ${runs}` : "";
+    const scaled = sizes.bigLog !== 1_000_000 ? `; goal scaled from 20 s per 1,000,000 records` : "";
+    rows.push(
+      goalRow({
+        measurement: `Verify a log of ${int(sizes.bigLog)} records (verifyLedger), SQLite`,
+        value: verifySeconds,
+        format: (n) => `${n.toFixed(1)} s`,
+        goal: { value: (20 * sizes.bigLog) / 1_000_000, atMost: true },
+        runs: `${verifyRuns.length} × ${int(sizes.bigLog)} records${verifyRunsNote}`,
+        notes: `every signature, leaf, tree node, checkpoint (${int(verifyRuns[0]!.checkpoints)}) and consistency between checkpoints; warm page cache${scaled}`,
+      }),
+      goalRow({
+        measurement: "↳ verification rate",
+        value: sizes.bigLog / verifySeconds,
+        format: (n) => `${int(n)} records/s`,
+        goal: { value: 50_000 },
+        runs: `${verifyRuns.length}`,
+        notes: "goal derived: 1,000,000 records in 20 s",
+      }),
+    );
+
+    // 3. Inclusion proofs in the big log.
+    log(`proving and checking ${int(sizes.proofs)} random records`);
+    const proofs = await runPhase("prove", { url: bigUrl, samples: sizes.proofs });
+    const ms = (n: number) => `${n.toFixed(2)} ms`;
+    rows.push(
+      goalRow({
+        measurement: "Produce an inclusion proof (proveInclusion), SQLite",
+        value: median(proofs.proveMs),
+        format: ms,
+        goal: { value: 5, atMost: true },
+        runs: `${int(proofs.samples)} random records`,
+        notes: `tree of ${int(proofs.treeSize)}; p95 ${ms(percentile(proofs.proveMs, 95))}, max ${ms(Math.max(...proofs.proveMs))}; record, checkpoint, tree nodes and key read from the store`,
+      }),
+      goalRow({
+        measurement: "Verify an inclusion proof (client side)",
+        value: median(proofs.checkMs),
+        format: ms,
+        goal: { value: 5, atMost: true },
+        runs: `${int(proofs.samples)} random records`,
+        notes: `p95 ${ms(percentile(proofs.checkMs, 95))}; leaf hash, verifyInclusion, record and checkpoint Ed25519 signatures, key parsing`,
+      }),
+    );
+
+    // 4. Memory of the append and verify phases (each run is its own process).
+    rows.push(
+      {
+        measurement: `Peak memory, appends (SQLite, ${int(sizes.sqliteAppends)} records, ${inflight} in flight)`,
+        median: `${mb(median(appendRuns.map((r) => r.memory.maxRss)))} max RSS`,
+        goal: "—",
+        ratio: "—",
+        met: "—",
+        runs: `${runs}`,
+        notes: `${memoryNote(appendRuns)}; building ${int(sizes.bigLog)} records: ${mb(build.memory.maxRss)} max RSS (1 run)`,
+      },
+      {
+        measurement: `Peak memory, verify (${int(sizes.bigLog)} records)`,
+        median: `${mb(median(verifyRuns.map((r) => r.memory.maxRss)))} max RSS`,
+        goal: "—",
+        ratio: "—",
+        met: "—",
+        runs: `${verifyRuns.length}`,
+        notes: memoryNote(verifyRuns),
+      },
+    );
+
+    const table = markdownTable(rows);
+    const elapsed = (performance.now() - began) / 1000;
+    process.stdout.write(`${table}\n`);
+    const command = ["npx tsx scripts/bench-ledger.ts", ...argv].join(" ");
+    const info = machine({ sqliteVersion, postgresVersion });
+    if (quick) {
+      log(`--quick: a smoke run; BENCHMARKS.md left as it was (${elapsed.toFixed(0)} s)`);
+    } else {
+      writeSection({
+        body: [
+          "## Audit ledger",
+          "",
+          `\`${command}\` on ${new Date().toISOString().slice(0, 10)}, ${elapsed.toFixed(0)} s in all.`,
+          "",
+          `Machine: ${info}.`,
+          "",
+          "Medians over the runs shown (each run a fresh process and, for appends, a fresh database). " +
+            "Median ÷ goal is the measured median divided by the goal: at least 1 meets an \"≥\" goal, at most 1 a \"≤\" goal.",
+          "",
+          table,
+        ].join("\n"),
+      });
+      log(`wrote the results to ${path.relative(process.cwd(), benchmarksFile)} (${elapsed.toFixed(0)} s)`);
+    }
+  } finally {
+    currentChild?.kill("SIGKILL");
+    await scratch.cleanup();
+  }
+}
+
+const argv = process.argv.slice(2);
+(argv[0] === "--phase" ? childMain(argv) : main(argv)).catch((error: unknown) => {
+  console.error(`bench-ledger: ${(error as Error).stack ?? String(error)}`);
+  process.exit(1);
+});
