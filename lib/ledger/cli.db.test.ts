@@ -86,6 +86,9 @@ describe("npm run ledger:verify / ledger:checkpoint", () => {
     const result = ledgerCli(t, "verify", "--checkpoint", bad);
     expect(result.code).toBe(2);
     expect(result.out).toMatch(/ledger: The checkpoint file is malformed: .*size/);
+    const unknownLog = ledgerCli(t, "checkpoint", "--out", path.join(dir, "x.json"), "--log", "no-such-log");
+    expect(unknownLog.code).toBe(2);
+    expect(unknownLog.out).toContain('ledger: No log "no-such-log".');
     const missing = ledgerCli(t, "checkpoint");
     expect(missing.code).toBe(2);
     expect(missing.out).toMatch(/usage: npm run ledger:checkpoint -- --out FILE/);

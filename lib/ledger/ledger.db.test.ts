@@ -149,6 +149,20 @@ describe("proofs and verification", () => {
     expect(runs.at(-1)).toMatchObject({ ok: true, records: 28, trigger: "test" });
   });
 
+  it("keeps no private key material anywhere in the database", async () => {
+    const secret = [key.privateKey.export({ format: "der", type: "pkcs8" }).toString("base64"), key.privateKey.export({ format: "jwk" }).d!];
+    const dump = JSON.stringify([
+      await t.db.auditRecord.findMany(),
+      await t.db.logKey.findMany(),
+      await t.db.checkpoint.findMany(),
+      await t.db.auditLog.findMany(),
+      await t.db.verificationRun.findMany(),
+    ]);
+    expect(dump.length).toBeGreaterThan(1000);
+    for (const s of secret) expect(dump).not.toContain(s);
+    expect(dump).not.toMatch(/PRIVATE KEY/);
+  });
+
   it("exports a self-contained checkpoint that verifies against the database", async () => {
     const exported = await exportCheckpoint({ store });
     expect(exported).toMatchObject({ log: log.id, size: 28, key: key.keyId });
