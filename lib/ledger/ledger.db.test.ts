@@ -6,8 +6,8 @@ import { AppError } from "@/lib/errors";
 import { openLedgerStore } from "@/lib/ledger";
 import { generateSigningKey, publicKeyFromSpki, type SigningKey } from "@/lib/ledger/keys";
 import { LogWriter } from "@/lib/ledger/log-writer";
-import { verifyInclusion } from "@/lib/ledger/merkle";
-import { exportCheckpoint, proveInclusion, runVerification } from "@/lib/ledger/operations";
+import { verifyConsistency, verifyInclusion } from "@/lib/ledger/merkle";
+import { exportCheckpoint, proveConsistency, proveInclusion, runVerification } from "@/lib/ledger/operations";
 import { verifyCheckpointSignature, verifyRecordSignature } from "@/lib/ledger/record";
 import type { LedgerStore } from "@/lib/ledger/store";
 import { verifyLedger } from "@/lib/ledger/verify";
@@ -136,6 +136,23 @@ describe("proofs and verification", () => {
     const check = { leafHash: Buffer.from(row.leafHash, "hex"), index: 7, size: result.checkpoint.size, proof, root: Buffer.from(result.checkpoint.root, "hex") };
     expect(verifyInclusion(check)).toBe(true);
     expect(verifyInclusion({ ...check, index: 8 })).toBe(false);
+  });
+
+  it("proves consistency between two checkpoints, checkable without the database", async () => {
+    const sizes = (await store.listCheckpoints(log.id)).map((c) => c.treeSize);
+    expect(sizes.length).toBeGreaterThanOrEqual(3);
+    const result = await proveConsistency({ store, logId: log.id, from: sizes[0]!, to: sizes.at(-1)! });
+    const check = {
+      oldSize: result.from.size,
+      newSize: result.to.size,
+      oldRoot: Buffer.from(result.from.root, "hex"),
+      newRoot: Buffer.from(result.to.root, "hex"),
+      proof: result.proof.map((h) => Buffer.from(h, "hex")),
+    };
+    expect(verifyConsistency(check)).toBe(true);
+    expect(verifyConsistency({ ...check, oldRoot: Buffer.from(result.to.root, "hex") })).toBe(false);
+    await expect(proveConsistency({ store, logId: log.id, from: 3, to: sizes[0]! })).rejects.toMatchObject({ code: "not_found" });
+    await expect(proveConsistency({ store, logId: "no-such-log", from: 1, to: 2 })).rejects.toMatchObject({ code: "not_found" });
   });
 
   it("answers a proof request for an unknown record with not_found", async () => {
