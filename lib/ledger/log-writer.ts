@@ -7,21 +7,39 @@
 // resolves only after its transaction committed; when the store fails, every record of
 // the batch is rejected and the committed head stays as it was, so sequence numbers stay
 // gap-free. Checkpoints only ever sign the committed head.
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID, sign } from "node:crypto";
 import { AppError } from "@/lib/errors";
 import { logger } from "@/lib/logger";
+import { CryptoPool } from "@/lib/ledger/crypto-pool";
 import type { SigningKey } from "@/lib/ledger/keys";
-import { frontierNodes, MerkleFrontier, nodeKey } from "@/lib/ledger/merkle";
+import { frontierNodes, leafHash, MerkleFrontier, nodeKey } from "@/lib/ledger/merkle";
 import {
+  canonicalJson,
+  envelopeText,
   envelopeVersion,
   genesisPrev,
-  sealRecord,
   signCheckpoint,
   validateRecordInput,
   type RecordInput,
   type SignedCheckpoint,
 } from "@/lib/ledger/record";
 import type { LedgerStore, NodeRow, RecordRow } from "@/lib/ledger/store";
+
+// Below this many records a batch is signed on the writer's own thread.
+const signInWorkersFrom = 64;
+
+/**
+ * Time-ordered record ids (UUID version 7, RFC 9562): new rows land at the end of the
+ * primary-key index instead of on random pages, which keeps appends fast.
+ */
+export function uuidv7(now = Date.now()): string {
+  const bytes = randomBytes(16);
+  bytes.writeUIntBE(now, 0, 6);
+  bytes[6] = (bytes[6]! & 0x0f) | 0x70;
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+  const hex = bytes.toString("hex");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
 
 export interface AppendedRecord {
   id: string;
@@ -33,6 +51,8 @@ export interface AppendedRecord {
 
 interface Pending {
   input: RecordInput;
+  /** Canonical JSON of the body, computed once at append time. */
+  bodyText: string;
   resolve: (record: AppendedRecord) => void;
   reject: (error: unknown) => void;
 }
@@ -58,6 +78,9 @@ export class LogWriter {
   private lastCheckpointSize = 0;
   private readonly maxBatch: number;
   private readonly now: () => Date;
+  /** Signs large batches on worker threads; created on first use, closed with the writer. */
+  private pool: CryptoPool | undefined;
+  private pkcs8: Buffer | undefined;
 
   private constructor(
     private readonly options: LogWriterOptions,
@@ -110,13 +133,15 @@ export class LogWriter {
   append(input: { kind: string; body: unknown }): Promise<AppendedRecord> {
     if (this.closed) return Promise.reject(new AppError({ code: "unavailable", message: "The audit log is closed." }));
     let valid: RecordInput;
+    let bodyText: string;
     try {
       valid = validateRecordInput(input);
+      bodyText = canonicalJson(valid.body);
     } catch (error) {
       return Promise.reject(error);
     }
     return new Promise((resolve, reject) => {
-      this.queue.push({ input: valid, resolve, reject });
+      this.queue.push({ input: valid, bodyText, resolve, reject });
       this.schedule();
     });
   }
@@ -133,6 +158,8 @@ export class LogWriter {
     clearTimeout(this.checkpointTimer);
     await this.drain();
     await this.writeCheckpoint();
+    await this.pool?.close();
+    this.pool = undefined;
   }
 
   private schedule(): void {
@@ -160,6 +187,8 @@ export class LogWriter {
     try {
       const working = new MerkleFrontier({ size: this.frontier.size, frontier: this.frontier.frontier });
       const { records, nodes, appended } = this.seal({ batch, frontier: working });
+      const signatures = await this.signAll(records.map((r) => r.envelope));
+      records.forEach((r, i) => (r.signature = signatures[i]!));
       await this.options.store.appendBatch({ logId: this.logId, records, nodes });
       this.frontier = working;
       this.prev = records.at(-1)!.leafHash;
@@ -176,7 +205,7 @@ export class LogWriter {
     }
   }
 
-  /** Builds, hashes and signs the batch's records on a working copy of the tree. */
+  /** Builds and hashes the batch's records on a working copy of the tree; signatures come after. */
   private seal(options: { batch: Pending[]; frontier: MerkleFrontier }) {
     const records: RecordRow[] = [];
     const nodes: NodeRow[] = [];
@@ -185,39 +214,27 @@ export class LogWriter {
     let prev = this.prev;
     for (const pending of options.batch) {
       const seq = options.frontier.size;
-      const sealed = sealRecord({
-        envelope: {
-          v: envelopeVersion,
-          log: this.logId,
-          seq,
-          id: randomUUID(),
-          kind: pending.input.kind,
-          at,
-          prev,
-          key: this.options.key.keyId,
-          body: pending.input.body as Record<string, unknown>,
-        },
-        privateKey: this.options.key.privateKey,
-      });
-      const leaf = sealed.leafHash.toString("hex");
-      for (const node of options.frontier.append(sealed.leafHash)) {
+      const id = uuidv7();
+      const header = { v: envelopeVersion, log: this.logId, seq, id, kind: pending.input.kind, at, prev, key: this.options.key.keyId };
+      const text = envelopeText({ header, bodyText: pending.bodyText });
+      const leaf = leafHash(Buffer.from(text, "utf8"));
+      for (const node of options.frontier.append(leaf)) {
         nodes.push({ level: node.level, index: node.index, hash: node.hash.toString("hex") });
       }
-      prev = leaf;
-      records.push({
-        id: sealed.envelope.id,
-        logId: this.logId,
-        seq,
-        kind: sealed.envelope.kind,
-        at,
-        envelope: sealed.text,
-        leafHash: leaf,
-        signature: sealed.signature,
-        keyId: this.options.key.keyId,
-      });
-      appended.push({ id: sealed.envelope.id, logId: this.logId, seq, leafHash: leaf, at });
+      prev = leaf.toString("hex");
+      records.push({ id, logId: this.logId, seq, kind: header.kind, at, envelope: text, leafHash: prev, signature: "", keyId: header.key });
+      appended.push({ id, logId: this.logId, seq, leafHash: prev, at });
     }
     return { records, nodes, appended };
+  }
+
+  /** Ed25519 over each text: here for a few records (no hand-off latency), on the workers for many. */
+  private async signAll(texts: string[]): Promise<string[]> {
+    const { privateKey, keyId } = this.options.key;
+    if (texts.length < signInWorkersFrom) return texts.map((t) => sign(null, Buffer.from(t, "utf8"), privateKey).toString("base64"));
+    this.pool ??= new CryptoPool();
+    this.pkcs8 ??= privateKey.export({ format: "der", type: "pkcs8" });
+    return this.pool.sign({ keyId, pkcs8: this.pkcs8, texts });
   }
 
   private armCheckpointTimer(): void {

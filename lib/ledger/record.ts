@@ -175,8 +175,23 @@ export interface SealedRecord {
   signature: string;
 }
 
+export type EnvelopeHeader = Omit<Envelope, "body">;
+
+/**
+ * The canonical JSON of an envelope, assembled from its header and the body's canonical
+ * JSON (computed once, when the record is appended). Equal to canonicalJson(envelope):
+ * RFC 8785 orders the members by key, and these strings and integers serialise exactly
+ * as JSON.stringify writes them.
+ */
+export function envelopeText(options: { header: EnvelopeHeader; bodyText: string }): string {
+  const h = options.header;
+  const s = JSON.stringify;
+  return `{"at":${s(h.at)},"body":${options.bodyText},"id":${s(h.id)},"key":${s(h.key)},"kind":${s(h.kind)},"log":${s(h.log)},"prev":${s(h.prev)},"seq":${h.seq},"v":${h.v}}`;
+}
+
 export function sealRecord(options: { envelope: Envelope; privateKey: KeyObject }): SealedRecord {
-  const text = canonicalJson(options.envelope);
+  const { body, ...header } = options.envelope;
+  const text = envelopeText({ header, bodyText: canonicalJson(body) });
   const bytes = Buffer.from(text, "utf8");
   return {
     envelope: options.envelope,

@@ -17,7 +17,7 @@ import {
   type NodeId,
 } from "@/lib/ledger/merkle";
 import { genesisPrev, verifyCheckpointSignature, type SignedCheckpoint } from "@/lib/ledger/record";
-import { SignaturePool, type SignatureCheck } from "@/lib/ledger/signature-pool";
+import { CryptoPool, type SignatureCheck } from "@/lib/ledger/crypto-pool";
 import type { CheckpointRow, LedgerStore, RecordRow } from "@/lib/ledger/store";
 
 export interface VerificationProblem {
@@ -58,7 +58,7 @@ export async function verifyLedger(options: {
   anchor?: ExportedCheckpoint;
   batchSize?: number;
 }): Promise<VerificationReport> {
-  const pool = new SignaturePool();
+  const pool = new CryptoPool();
   try {
     return await verifyAllLogs({ ...options, pool });
   } finally {
@@ -70,7 +70,7 @@ async function verifyAllLogs(options: {
   store: LedgerStore;
   anchor?: ExportedCheckpoint;
   batchSize?: number;
-  pool: SignaturePool;
+  pool: CryptoPool;
 }): Promise<VerificationReport> {
   const startedAt = new Date().toISOString();
   const logs = await options.store.listLogs();
@@ -107,7 +107,7 @@ async function verifyAllLogs(options: {
 
 async function verifyLog(options: {
   store: LedgerStore;
-  pool: SignaturePool;
+  pool: CryptoPool;
   logId: string;
   name: string;
   anchor?: ExportedCheckpoint;

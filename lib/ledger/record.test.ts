@@ -1,0 +1,45 @@
+import { describe, expect, it } from "vitest";
+import { AppError } from "@/lib/errors";
+import { generateSigningKey } from "@/lib/ledger/keys";
+import { canonicalJson, envelopeText, parseEnvelope, sealRecord, validateRecordInput, verifyRecordSignature, type Envelope } from "@/lib/ledger/record";
+import { adminChange } from "@/lib/testing/ledger-fixtures";
+
+const header = {
+  v: 1,
+  log: "app-1",
+  seq: 41,
+  id: "0193a0b2-7c1e-7000-8000-000000000001",
+  kind: "admin_change" as const,
+  at: "2026-11-26T10:00:00.000Z",
+  prev: "a".repeat(64),
+  key: "b".repeat(64),
+};
+
+describe("record envelope", () => {
+  it("assembles exactly the RFC 8785 canonical JSON of the envelope", () => {
+    const bodies = [
+      adminChange(1).body,
+      { ...adminChange(2).body, summary: 'quotes " backslash \\ unicode ü € 𝄞 control \u0001 and </script>' },
+      { ...adminChange(3).body, summary: "" },
+    ];
+    for (const body of bodies) {
+      const envelope: Envelope = { ...header, body };
+      expect(envelopeText({ header, bodyText: canonicalJson(body) })).toBe(canonicalJson(envelope));
+    }
+  });
+
+  it("seals a record whose signature covers the canonical text and parses back", () => {
+    const key = generateSigningKey();
+    const sealed = sealRecord({ envelope: { ...header, key: key.keyId, body: adminChange(1).body }, privateKey: key.privateKey });
+    expect(verifyRecordSignature({ text: sealed.text, signature: sealed.signature, publicKey: key.publicKey })).toBe(true);
+    expect(verifyRecordSignature({ text: sealed.text.replace("change 1", "change 2"), signature: sealed.signature, publicKey: key.publicKey })).toBe(false);
+    expect(parseEnvelope(sealed.text)?.seq).toBe(41);
+    expect(parseEnvelope(sealed.text.replace('"seq":41', '"seq": 41'))).toBeNull();
+  });
+
+  it("validates bodies per kind and never lets prompt text in", () => {
+    expect(validateRecordInput(adminChange(1)).kind).toBe("admin_change");
+    expect(() => validateRecordInput({ kind: "admin_change", body: { ...adminChange(1).body, prompt: "Set the torque to 45 Nm" } })).toThrow(AppError);
+    expect(() => validateRecordInput({ kind: "nope", body: {} })).toThrow(/Unknown record kind/);
+  });
+});
