@@ -42,6 +42,15 @@ export const zoneKindLabels: Record<string, string> = {
   EXTERNAL_AI: "External AI",
 };
 
+export const recordKindLabels: Record<string, string> = {
+  ai_call: "AI call",
+  ai_call_denied: "AI call denied",
+  oversight_decision: "Oversight decision",
+  admin_change: "Admin change",
+  report_submission: "Report submission",
+  evidence_download: "Evidence download",
+};
+
 export function humanize(value: string): string {
   const lower = value.replace(/_/g, " ").toLowerCase();
   return lower.charAt(0).toUpperCase() + lower.slice(1);

@@ -6,7 +6,7 @@ import { VerifyLedgerButton } from "@/components/records/verify-ledger-button";
 import { can } from "@/lib/auth/roles";
 import { requirePageUser } from "@/lib/auth/session";
 import { db } from "@/lib/db";
-import { formatDateTime, humanize } from "@/lib/format";
+import { formatDateTime, recordKindLabels } from "@/lib/format";
 import { openAppLedger } from "@/lib/ledger";
 import { recordKinds } from "@/lib/ledger/record";
 import { ledgerStatus, listRecords } from "@/lib/ledger/status";
@@ -94,14 +94,14 @@ export default async function RecordsPage(props: { searchParams: Promise<Record<
           {status.logs.length === 0 && <p className="table-empty">No log yet: the first record creates it.</p>}
         </div>
       </Card>
-      <Card id="records" title="Records" description={`${list.total} record${list.total === 1 ? "" : "s"}${list.kind ? ` of kind ${humanize(list.kind)}` : ""}, newest first.`}>
+      <Card id="records" title="Records" description={`${list.total} record${list.total === 1 ? "" : "s"}${list.kind ? ` of kind ${recordKindLabels[list.kind] ?? list.kind}` : ""}, newest first.`}>
         <nav aria-label="Record kinds" className="table-tools" style={{ justifyContent: "flex-start", flexWrap: "wrap" }}>
           <Link href={href({ kind: null })} aria-current={list.kind === null ? "page" : undefined} className={`btn btn-sm ${list.kind === null ? "" : "btn-secondary"}`}>
             All
           </Link>
           {recordKinds.map((k) => (
             <Link key={k} href={href({ kind: k })} aria-current={list.kind === k ? "page" : undefined} className={`btn btn-sm ${list.kind === k ? "" : "btn-secondary"}`}>
-              {humanize(k)}
+              {recordKindLabels[k] ?? k}
             </Link>
           ))}
         </nav>
@@ -121,7 +121,7 @@ export default async function RecordsPage(props: { searchParams: Promise<Record<
                 <tr key={r.id}>
                   <td>{formatDateTime({ date: r.at, timeZone: "UTC" })}</td>
                   <td>
-                    <span className="badge badge-neutral">{humanize(r.kind)}</span>
+                    <span className="badge badge-neutral">{recordKindLabels[r.kind] ?? r.kind}</span>
                   </td>
                   <td>
                     <Link href={`/records/${r.id}`}>{r.summary}</Link>

@@ -6,7 +6,7 @@ import { PageHeader } from "@/components/page-header";
 import { BrowserVerification } from "@/components/records/browser-verification";
 import { requirePageUser } from "@/lib/auth/session";
 import { db } from "@/lib/db";
-import { formatDateTime, humanize } from "@/lib/format";
+import { formatDateTime, recordKindLabels } from "@/lib/format";
 import { parseEnvelope } from "@/lib/ledger/record";
 import { summarizeRecord } from "@/lib/ledger/status";
 
@@ -22,7 +22,7 @@ export default async function RecordPage(props: { params: Promise<{ id: string }
     <>
       <PageHeader
         eyebrow={<Link href="/records">Audit records</Link>}
-        title={humanize(record.kind)}
+        title={recordKindLabels[record.kind] ?? record.kind}
         description={summarizeRecord(record.kind, record.envelope)}
       />
       <Card id="verification" title="Independent check" description="Your browser checks the signature and the Merkle inclusion proof itself, against the keys published at /.well-known/conduit-ledger/keys.json.">
