@@ -166,18 +166,18 @@ async function verifyLog(options: {
     if (rows.length === 0) break;
     const completed: { id: NodeId; hash: string }[] = [];
     // Signatures are checked on worker threads while this thread walks chain and tree.
+    const envelopes = rows.map((row) => envelopeFields(row.envelope));
     const signed: { row: RecordRow; check: SignatureCheck }[] = [];
-    for (const row of rows) {
-      const key = claimedKey(row.envelope);
-      const spki = key ? spkiOf.get(key) : undefined;
+    rows.forEach((row, i) => {
+      const spki = spkiOf.get(envelopes[i]?.key ?? "");
       if (spki) signed.push({ row, check: { text: row.envelope, signature: row.signature, spki } });
-    }
+    });
     const signatures = options.pool.verify(signed.map((s) => s.check));
-    for (const row of rows) {
+    for (const [i, row] of rows.entries()) {
       if (row.seq !== expectedSeq) {
         report({ seq: expectedSeq, problem: row.seq > expectedSeq ? `records ${expectedSeq}..${row.seq - 1} are missing: deleted` : `sequence number ${row.seq} repeats` });
       }
-      const leaf = checkRecord({ row, prev, keys, report });
+      const leaf = checkRecord({ row, envelope: envelopes[i]!, prev, keys, report });
       for (const node of frontier.append(leaf)) completed.push({ id: { level: node.level, index: node.index }, hash: node.hash.toString("hex") });
       prev = leaf.toString("hex");
       expectedSeq = row.seq + 1;
@@ -223,16 +223,6 @@ async function verifyLog(options: {
   };
 }
 
-/** The key id an envelope claims to be signed with, read without trusting anything else in it. */
-function claimedKey(text: string): string | null {
-  try {
-    const key = (JSON.parse(text) as { key?: unknown }).key;
-    return typeof key === "string" ? key : null;
-  } catch {
-    return null;
-  }
-}
-
 interface EnvelopeFields {
   seq: number;
   id: string;
@@ -258,6 +248,7 @@ function envelopeFields(text: string): EnvelopeFields | null {
 /** Checks one stored record against its envelope (the signature is checked apart); returns the leaf hash recomputed from the envelope. */
 function checkRecord(options: {
   row: RecordRow;
+  envelope: EnvelopeFields | null;
   prev: string;
   keys: Map<string, KeyObject>;
   report: (p: Omit<VerificationProblem, "logId">) => void;
@@ -266,7 +257,7 @@ function checkRecord(options: {
   const at = { seq: row.seq, recordId: row.id };
   const leaf = leafHash(Buffer.from(row.envelope, "utf8"));
   if (leaf.toString("hex") !== row.leafHash) report({ ...at, problem: "the stored leaf hash does not match the envelope: the record was edited" });
-  const envelope = envelopeFields(row.envelope);
+  const envelope = options.envelope;
   if (!envelope) {
     report({ ...at, problem: "the envelope is not a well-formed record: it was edited" });
     return leaf;
@@ -291,11 +282,20 @@ async function checkStoredNodes(options: {
   completed: { id: NodeId; hash: string }[];
   report: (p: Omit<VerificationProblem, "logId">) => void;
 }): Promise<void> {
-  if (options.completed.length === 0) return;
-  const stored = await options.store.readNodes(
-    options.logId,
-    options.completed.map((c) => c.id),
-  );
+  // The nodes a batch completes are consecutive on each level: one range read per level.
+  const stored = new Map<string, string>();
+  const levels = new Map<number, number[]>();
+  for (const { id } of options.completed) {
+    const indexes = levels.get(id.level);
+    if (indexes) indexes.push(id.index);
+    else levels.set(id.level, [id.index]);
+  }
+  for (const [level, indexes] of levels) {
+    // Appended in order, so the first and last are the lowest and highest index.
+    const from = indexes[0]!;
+    const rows = await options.store.readNodeLevel({ logId: options.logId, level, fromIndex: from, limit: indexes.at(-1)! - from + 1 });
+    for (const row of rows) stored.set(nodeKey({ level, index: row.index }), row.hash);
+  }
   for (const node of options.completed) {
     const found = stored.get(nodeKey(node.id));
     if (found !== node.hash) {
