@@ -43,3 +43,15 @@ describe("record envelope", () => {
     expect(() => validateRecordInput({ kind: "nope", body: {} })).toThrow(/Unknown record kind/);
   });
 });
+
+describe("uuidv7", () => {
+  it("makes valid, time-ordered version 7 ids", async () => {
+    const { uuidv7 } = await import("@/lib/ledger/log-writer");
+    const a = uuidv7(1_700_000_000_000);
+    const b = uuidv7(1_700_000_000_001);
+    for (const id of [a, b]) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(a < b).toBe(true);
+    expect(a.replace(/-/g, "").slice(0, 12)).toBe((1_700_000_000_000).toString(16).padStart(12, "0"));
+    expect(new Set(Array.from({ length: 1000 }, () => uuidv7(1)))).toHaveProperty("size", 1000);
+  });
+});
