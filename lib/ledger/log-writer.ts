@@ -21,9 +21,8 @@ import {
   signCheckpoint,
   validateRecordInput,
   type RecordInput,
-  type SignedCheckpoint,
 } from "@/lib/ledger/record";
-import type { LedgerStore, NodeRow, RecordRow } from "@/lib/ledger/store";
+import type { CheckpointRow, LedgerStore, NodeRow, RecordRow } from "@/lib/ledger/store";
 
 // Below this many records a batch is signed on the writer's own thread.
 const signInWorkersFrom = 64;
@@ -146,7 +145,7 @@ export class LogWriter {
   }
 
   /** Writes a signed checkpoint for the current tree if it grew since the last one. */
-  async checkpoint(): Promise<SignedCheckpoint | null> {
+  async checkpoint(): Promise<CheckpointRow | null> {
     await this.drain();
     return this.writeCheckpoint();
   }
@@ -188,12 +187,19 @@ export class LogWriter {
       const { records, nodes, appended } = this.seal({ batch, frontier: working });
       const signatures = await this.signAll(records.map((r) => r.envelope));
       records.forEach((r, i) => (r.signature = signatures[i]!));
-      await this.options.store.appendBatch({ logId: this.logId, records, nodes });
+      // A due checkpoint goes into the batch's own transaction: one commit, not two.
+      const due = working.size - this.lastCheckpointSize >= this.options.checkpointEvery;
+      const checkpoint = due ? this.checkpointRow(working) : undefined;
+      await this.options.store.appendBatch({ logId: this.logId, records, nodes, checkpoint });
       this.frontier = working;
       this.prev = records.at(-1)!.leafHash;
+      if (checkpoint) {
+        this.lastCheckpointSize = checkpoint.treeSize;
+        clearTimeout(this.checkpointTimer);
+        this.checkpointTimer = undefined;
+      }
       batch.forEach((p, i) => p.resolve(appended[i]!));
-      if (this.frontier.size - this.lastCheckpointSize >= this.options.checkpointEvery) await this.writeCheckpoint();
-      else this.armCheckpointTimer();
+      if (!checkpoint) this.armCheckpointTimer();
     } catch (error) {
       logger.error({ err: error, logId: this.logId }, "audit log append failed");
       const failure = new AppError({ code: "unavailable", message: "The audit ledger could not write the record." });
@@ -245,25 +251,23 @@ export class LogWriter {
     this.checkpointTimer.unref();
   }
 
-  private async writeCheckpoint(): Promise<SignedCheckpoint | null> {
+  /** A signed checkpoint of the given tree, as a store row. */
+  private checkpointRow(tree: MerkleFrontier): CheckpointRow {
+    const checkpoint = signCheckpoint({
+      body: { log: this.logId, size: tree.size, root: tree.root().toString("hex"), at: this.now().toISOString(), key: this.options.key.keyId },
+      privateKey: this.options.key.privateKey,
+    });
+    return { id: randomUUID(), logId: this.logId, treeSize: checkpoint.size, rootHash: checkpoint.root, at: checkpoint.at, keyId: checkpoint.key, signature: checkpoint.signature };
+  }
+
+  private async writeCheckpoint(): Promise<CheckpointRow | null> {
     const size = this.frontier.size;
     if (size === 0 || size === this.lastCheckpointSize) return null;
     clearTimeout(this.checkpointTimer);
     this.checkpointTimer = undefined;
-    const checkpoint = signCheckpoint({
-      body: { log: this.logId, size, root: this.frontier.root().toString("hex"), at: this.now().toISOString(), key: this.options.key.keyId },
-      privateKey: this.options.key.privateKey,
-    });
-    await this.options.store.insertCheckpoint({
-      id: randomUUID(),
-      logId: this.logId,
-      treeSize: size,
-      rootHash: checkpoint.root,
-      at: checkpoint.at,
-      keyId: checkpoint.key,
-      signature: checkpoint.signature,
-    });
+    const row = this.checkpointRow(this.frontier);
+    await this.options.store.insertCheckpoint(row);
     this.lastCheckpointSize = size;
-    return checkpoint;
+    return row;
   }
 }

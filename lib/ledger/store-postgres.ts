@@ -4,7 +4,7 @@
 import pg from "pg";
 import type { NodeId } from "@/lib/ledger/merkle";
 import { nodeKey } from "@/lib/ledger/merkle";
-import type { CheckpointRow, KeyRow, LedgerStore, LogRow, NodeRow, RecordRow, VerificationRunRow } from "@/lib/ledger/store";
+import type { AppendBatch, CheckpointRow, KeyRow, LedgerStore, LogRow, NodeRow, RecordRow, VerificationRunRow } from "@/lib/ledger/store";
 
 // Timestamps travel as ISO text; the columns are timestamp(3) holding UTC, as Prisma
 // writes them. (Formatting in SQL rather than a global pg type parser, which would
@@ -64,7 +64,7 @@ export class PostgresLedgerStore implements LedgerStore {
     return row ? { size: row.seq + 1, lastLeafHash: row.leafHash } : { size: 0, lastLeafHash: null };
   }
 
-  async appendBatch(batch: { logId: string; records: RecordRow[]; nodes: NodeRow[] }): Promise<void> {
+  async appendBatch(batch: AppendBatch): Promise<void> {
     const r = batch.records;
     await this.transaction(async (client) => {
       await client.query(
@@ -88,11 +88,12 @@ export class PostgresLedgerStore implements LedgerStore {
           [batch.logId, batch.nodes.map((n) => n.level), batch.nodes.map((n) => n.index), batch.nodes.map((n) => n.hash)],
         );
       }
+      if (batch.checkpoint) await this.insertCheckpoint(batch.checkpoint, client);
     });
   }
 
-  async insertCheckpoint(row: CheckpointRow): Promise<void> {
-    await this.pool.query(
+  async insertCheckpoint(row: CheckpointRow, client: pg.Pool | pg.PoolClient = this.pool): Promise<void> {
+    await client.query(
       `INSERT INTO "Checkpoint" ("id","logId","treeSize","rootHash","at","keyId","signature") VALUES ($1,$2,$3,$4,$5,$6,$7) ON CONFLICT ("logId","treeSize") DO NOTHING`,
       [row.id, row.logId, row.treeSize, row.rootHash, row.at, row.keyId, row.signature],
     );

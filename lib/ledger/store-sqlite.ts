@@ -4,7 +4,7 @@
 import Database from "better-sqlite3";
 import type { NodeId } from "@/lib/ledger/merkle";
 import { nodeKey } from "@/lib/ledger/merkle";
-import type { CheckpointRow, KeyRow, LedgerStore, LogRow, NodeRow, RecordRow, VerificationRunRow } from "@/lib/ledger/store";
+import type { AppendBatch, CheckpointRow, KeyRow, LedgerStore, LogRow, NodeRow, RecordRow, VerificationRunRow } from "@/lib/ledger/store";
 
 export class SqliteLedgerStore implements LedgerStore {
   readonly provider = "sqlite" as const;
@@ -24,6 +24,10 @@ export class SqliteLedgerStore implements LedgerStore {
          VALUES (@id,@logId,@seq,@kind,@at,@envelope,@leafHash,@signature,@keyId)`,
       ),
       insertNode: db.prepare(`INSERT INTO "MerkleNode" ("logId","level","idx","hash") VALUES (?,?,?,?)`),
+      insertCheckpoint: db.prepare(
+        `INSERT INTO "Checkpoint" ("id","logId","treeSize","rootHash","at","keyId","signature") VALUES (@id,@logId,@treeSize,@rootHash,@at,@keyId,@signature)
+         ON CONFLICT("logId","treeSize") DO NOTHING`,
+      ),
       head: db.prepare(`SELECT "seq", "leafHash" FROM "AuditRecord" WHERE "logId" = ? ORDER BY "seq" DESC LIMIT 1`),
       leaf: db.prepare(`SELECT "leafHash" FROM "AuditRecord" WHERE "logId" = ? AND "seq" = ?`),
       node: db.prepare(`SELECT "hash" FROM "MerkleNode" WHERE "logId" = ? AND "level" = ? AND "idx" = ?`),
@@ -82,23 +86,19 @@ export class SqliteLedgerStore implements LedgerStore {
     return row ? { size: row.seq + 1, lastLeafHash: row.leafHash } : { size: 0, lastLeafHash: null };
   }
 
-  private readonly appendTx = (batch: { logId: string; records: RecordRow[]; nodes: NodeRow[] }) =>
+  private readonly appendTx = (batch: AppendBatch) =>
     this.db.transaction(() => {
       for (const record of batch.records) this.statements.insertRecord.run(record);
       for (const node of batch.nodes) this.statements.insertNode.run(batch.logId, node.level, node.index, node.hash);
+      if (batch.checkpoint) this.statements.insertCheckpoint.run(batch.checkpoint);
     })();
 
-  async appendBatch(batch: { logId: string; records: RecordRow[]; nodes: NodeRow[] }): Promise<void> {
+  async appendBatch(batch: AppendBatch): Promise<void> {
     this.appendTx(batch);
   }
 
   async insertCheckpoint(row: CheckpointRow): Promise<void> {
-    this.db
-      .prepare(
-        `INSERT INTO "Checkpoint" ("id","logId","treeSize","rootHash","at","keyId","signature") VALUES (@id,@logId,@treeSize,@rootHash,@at,@keyId,@signature)
-         ON CONFLICT("logId","treeSize") DO NOTHING`,
-      )
-      .run(row);
+    this.statements.insertCheckpoint.run(row);
   }
 
   async readNodes(logId: string, ids: NodeId[]): Promise<Map<string, string>> {

@@ -58,6 +58,13 @@ export interface VerificationRunRow {
   trigger: string;
 }
 
+export interface AppendBatch {
+  logId: string;
+  records: RecordRow[];
+  nodes: NodeRow[];
+  checkpoint?: CheckpointRow;
+}
+
 export interface LedgerStore {
   readonly provider: "sqlite" | "postgresql";
   /** Creates the log row if missing. */
@@ -68,8 +75,8 @@ export interface LedgerStore {
   listKeys(logId?: string): Promise<KeyRow[]>;
   /** Size and last leaf hash of a log (0 and null when empty). */
   logHead(logId: string): Promise<{ size: number; lastLeafHash: string | null }>;
-  /** Appends records and completed tree nodes in one transaction; resolves after commit. */
-  appendBatch(batch: { logId: string; records: RecordRow[]; nodes: NodeRow[] }): Promise<void>;
+  /** Appends records, completed tree nodes and a due checkpoint in one transaction; resolves after commit. */
+  appendBatch(batch: AppendBatch): Promise<void>;
   insertCheckpoint(row: CheckpointRow): Promise<void>;
   /** Level-0 ids are leaves (AuditRecord.leafHash by seq); higher levels are MerkleNode rows. */
   readNodes(logId: string, ids: NodeId[]): Promise<Map<string, string>>;
