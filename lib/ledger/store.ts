@@ -89,7 +89,3 @@ export interface LedgerStore {
   insertVerificationRun(row: VerificationRunRow): Promise<void>;
   close(): Promise<void>;
 }
-
-export function nodeIdKey(id: NodeId): string {
-  return `${id.level}:${id.index}`;
-}
