@@ -94,6 +94,24 @@ describe("log writer", () => {
     expect((await verifyLedger({ store })).ok).toBe(true);
   });
 
+  it("re-seals the batch prepared on top of a failed one, so later records stay gap-free", async () => {
+    const writer = await LogWriter.open({ store, key, log, checkpointEvery: 10, checkpointSeconds: 3600, maxBatch: 2 });
+    const head = writer.size;
+    const appendBatch = store.appendBatch.bind(store);
+    let calls = 0;
+    store.appendBatch = async (batch) => {
+      if (calls++ === 0) throw new Error("disk full");
+      return appendBatch(batch);
+    };
+    const results = await Promise.allSettled(Array.from({ length: 6 }, (_, i) => writer.append(adminChange(300 + i))));
+    store.appendBatch = appendBatch;
+    expect(results.map((r) => r.status)).toEqual(["rejected", "rejected", "fulfilled", "fulfilled", "fulfilled", "fulfilled"]);
+    const seqs = results.filter((r) => r.status === "fulfilled").map((r) => (r as PromiseFulfilledResult<{ seq: number }>).value.seq);
+    expect(seqs).toEqual([head, head + 1, head + 2, head + 3]);
+    await writer.close();
+    expect((await verifyLedger({ store })).ok).toBe(true);
+  });
+
   it("rotates keys: old records stay verifiable with the retired key", async () => {
     const newKey = generateSigningKey();
     const writer = await openWriter({ key: newKey });
@@ -106,7 +124,7 @@ describe("log writer", () => {
     ]);
     const report = await verifyLedger({ store });
     expect(report.ok).toBe(true);
-    expect(report.logs[0]?.records).toBe(28);
+    expect(report.logs[0]?.records).toBe(32);
     key = newKey;
   });
 
@@ -163,7 +181,7 @@ describe("proofs and verification", () => {
     const report = await runVerification({ store, trigger: "test" });
     expect(report.ok).toBe(true);
     const runs = await t.db.verificationRun.findMany();
-    expect(runs.at(-1)).toMatchObject({ ok: true, records: 28, trigger: "test" });
+    expect(runs.at(-1)).toMatchObject({ ok: true, records: 32, trigger: "test" });
   });
 
   it("keeps no private key material anywhere in the database", async () => {
@@ -182,9 +200,9 @@ describe("proofs and verification", () => {
 
   it("exports a self-contained checkpoint that verifies against the database", async () => {
     const exported = await exportCheckpoint({ store });
-    expect(exported).toMatchObject({ log: log.id, size: 28, key: key.keyId });
+    expect(exported).toMatchObject({ log: log.id, size: 32, key: key.keyId });
     const report = await verifyLedger({ store, anchor: exported });
     expect(report.ok).toBe(true);
-    expect(report.anchor).toEqual({ logId: log.id, size: 28, ok: true });
+    expect(report.anchor).toEqual({ logId: log.id, size: 32, ok: true });
   });
 });

@@ -47,6 +47,19 @@ export interface AppendedRecord {
   at: string;
 }
 
+/** A batch sealed on top of the batch before it, its signatures on their way. */
+interface Prepared {
+  pending: Pending[];
+  records: RecordRow[];
+  nodes: NodeRow[];
+  appended: AppendedRecord[];
+  frontier: MerkleFrontier;
+  prev: string;
+  lastCheckpointSize: number;
+  checkpoint: CheckpointRow | undefined;
+  signatures: Promise<string[]>;
+}
+
 interface Pending {
   input: RecordInput;
   /** Canonical JSON of the body, computed once at append time. */
@@ -178,45 +191,78 @@ export class LogWriter {
     }
   }
 
+  // Batches are pipelined: while one batch commits, the next is already sealed on top of
+  // it and being signed on the worker threads. A batch whose commit fails is rejected,
+  // and the one prepared on top of it goes back to the front of the queue.
   private async flush(): Promise<void> {
     if (this.flushing || this.queue.length === 0) return;
     this.flushing = true;
-    const batch = this.queue.splice(0, this.maxBatch);
+    let current: Prepared | undefined = this.prepare({ frontier: this.frontier, prev: this.prev, lastCheckpointSize: this.lastCheckpointSize });
     try {
-      const working = new MerkleFrontier({ size: this.frontier.size, frontier: this.frontier.frontier });
-      const { records, nodes, appended } = this.seal({ batch, frontier: working });
-      const signatures = await this.signAll(records.map((r) => r.envelope));
-      records.forEach((r, i) => (r.signature = signatures[i]!));
-      // A due checkpoint goes into the batch's own transaction: one commit, not two.
-      const due = working.size - this.lastCheckpointSize >= this.options.checkpointEvery;
-      const checkpoint = due ? this.checkpointRow(working) : undefined;
-      await this.options.store.appendBatch({ logId: this.logId, records, nodes, checkpoint });
-      this.frontier = working;
-      this.prev = records.at(-1)!.leafHash;
-      if (checkpoint) {
-        this.lastCheckpointSize = checkpoint.treeSize;
-        clearTimeout(this.checkpointTimer);
-        this.checkpointTimer = undefined;
+      while (current) {
+        const batch: Prepared = current;
+        let next: Prepared | undefined;
+        try {
+          const signatures = await batch.signatures;
+          batch.records.forEach((r, i) => (r.signature = signatures[i]!));
+          next = this.prepare({ frontier: batch.frontier, prev: batch.prev, lastCheckpointSize: batch.checkpoint?.treeSize ?? batch.lastCheckpointSize });
+          await this.options.store.appendBatch({ logId: this.logId, records: batch.records, nodes: batch.nodes, checkpoint: batch.checkpoint });
+        } catch (error) {
+          logger.error({ err: error, logId: this.logId }, "audit log append failed");
+          const failure = new AppError({ code: "unavailable", message: "The audit ledger could not write the record." });
+          for (const p of batch.pending) p.reject(failure);
+          if (next) this.queue.unshift(...next.pending);
+          break;
+        }
+        this.frontier = batch.frontier;
+        this.prev = batch.prev;
+        if (batch.checkpoint) {
+          this.lastCheckpointSize = batch.checkpoint.treeSize;
+          clearTimeout(this.checkpointTimer);
+          this.checkpointTimer = undefined;
+        } else {
+          this.armCheckpointTimer();
+        }
+        batch.pending.forEach((p, i) => p.resolve(batch.appended[i]!));
+        current = next;
       }
-      batch.forEach((p, i) => p.resolve(appended[i]!));
-      if (!checkpoint) this.armCheckpointTimer();
-    } catch (error) {
-      logger.error({ err: error, logId: this.logId }, "audit log append failed");
-      const failure = new AppError({ code: "unavailable", message: "The audit ledger could not write the record." });
-      for (const p of batch) p.reject(failure);
     } finally {
       this.flushing = false;
       if (this.queue.length > 0) this.schedule();
     }
   }
 
+  /** Takes the next batch from the queue, seals it on top of `base` and starts signing it. */
+  private prepare(base: { frontier: MerkleFrontier; prev: string; lastCheckpointSize: number }): Prepared | undefined {
+    if (this.queue.length === 0) return undefined;
+    const pending = this.queue.splice(0, this.maxBatch);
+    const frontier = new MerkleFrontier({ size: base.frontier.size, frontier: base.frontier.frontier });
+    const { records, nodes, appended } = this.seal({ batch: pending, frontier, prev: base.prev });
+    // A due checkpoint goes into the batch's own transaction: one commit, not two.
+    const due = frontier.size - base.lastCheckpointSize >= this.options.checkpointEvery;
+    const signatures = this.signAll(records.map((r) => r.envelope));
+    // Awaited only after the batch before it commits; a failure must not count as unhandled meanwhile.
+    signatures.catch(() => undefined);
+    return {
+      pending,
+      records,
+      nodes,
+      appended,
+      frontier,
+      prev: records.at(-1)!.leafHash,
+      lastCheckpointSize: base.lastCheckpointSize,
+      checkpoint: due ? this.checkpointRow(frontier) : undefined,
+      signatures,
+    };
+  }
+
   /** Builds and hashes the batch's records on a working copy of the tree; signatures come after. */
-  private seal(options: { batch: Pending[]; frontier: MerkleFrontier }) {
+  private seal(options: { batch: Pending[]; frontier: MerkleFrontier; prev: string }) {
     const records: RecordRow[] = [];
     const nodes: NodeRow[] = [];
     const appended: AppendedRecord[] = [];
     const at = this.now().toISOString();
-    let prev = this.prev;
+    let prev = options.prev;
     for (const pending of options.batch) {
       const seq = options.frontier.size;
       const id = uuidv7();
