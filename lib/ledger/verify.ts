@@ -35,6 +35,8 @@ export interface LogReport {
   latestCheckpointSize: number | null;
   root: string | null;
   problems: VerificationProblem[];
+  /** Set when an exported checkpoint of this log was checked: true when it matches. */
+  anchorOk?: boolean;
 }
 
 export interface VerificationReport {
@@ -93,7 +95,7 @@ async function verifyAllLogs(options: {
     const anchor = options.anchor?.log === log.id ? options.anchor : undefined;
     const report = await verifyLog({ store: options.store, pool: options.pool, logId: log.id, name: log.name, anchor, batchSize: options.batchSize ?? 5000 });
     reports.push(report);
-    if (anchor) anchorResult = { logId: log.id, size: anchor.size, ok: !report.problems.some((p) => p.problem.startsWith("exported checkpoint")) };
+    if (anchor) anchorResult = { logId: log.id, size: anchor.size, ok: report.anchorOk === true };
   }
   return {
     ok: reports.every((r) => r.problems.length === 0),
@@ -154,7 +156,12 @@ async function verifyLog(options: {
 
   // The exported checkpoint anchors the log from outside the database.
   const anchor = options.anchor;
-  if (anchor) checkAnchorSignature({ anchor, keys, report });
+  let anchorProblems = 0;
+  const reportAnchor = (p: Omit<VerificationProblem, "logId">) => {
+    anchorProblems++;
+    report(p);
+  };
+  if (anchor) checkAnchorSignature({ anchor, keys, report: reportAnchor });
 
   // Records, in sequence order.
   const frontier = new MerkleFrontier();
@@ -204,9 +211,9 @@ async function verifyLog(options: {
 
   if (anchor) {
     if (size < anchor.size) {
-      report({ problem: `exported checkpoint covers ${anchor.size} records but the database holds ${size}: it was rolled back or truncated` });
+      reportAnchor({ problem: `exported checkpoint covers ${anchor.size} records but the database holds ${size}: it was rolled back or truncated` });
     } else if (anchorRoot !== anchor.root) {
-      report({ seq: anchor.size - 1, problem: `exported checkpoint at size ${anchor.size} does not match the records: history was rewritten` });
+      reportAnchor({ seq: anchor.size - 1, problem: `exported checkpoint at size ${anchor.size} does not match the records: history was rewritten` });
     }
   }
   if (suppressed > 0) problems.push({ logId, problem: `${suppressed} further problems not listed` });
@@ -220,6 +227,7 @@ async function verifyLog(options: {
     latestCheckpointSize: latest?.treeSize ?? null,
     root: size > 0 ? frontier.root().toString("hex") : null,
     problems,
+    ...(anchor ? { anchorOk: anchorProblems === 0 } : {}),
   };
 }
 
