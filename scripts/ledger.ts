@@ -1,5 +1,6 @@
 // The ledger's command line, for operators and auditors on the host:
-//   npm run ledger:verify [-- --checkpoint FILE] [--json]   verify the whole ledger (exit 1 on any problem)
+//   npm run ledger:verify [-- --checkpoint FILE] [--all-signatures] [--json]
+//                                                           verify the whole ledger (exit 1 on any problem)
 //   npm run ledger:checkpoint -- --out FILE [--log ID]      export the latest signed checkpoint
 //   npm run ledger -- rotate-key [--log NAME]               new signing key for the next start (old records stay valid)
 import fs from "node:fs";
@@ -33,7 +34,8 @@ async function main(argv: string[]): Promise<number> {
     if (command === "verify") {
       const file = option(argv, "--checkpoint");
       const anchor = file ? parseCheckpointFile(fs.readFileSync(file, "utf8")) : undefined;
-      const report = await runVerification({ store, anchor, trigger: "cli" });
+      const signatureChecks = argv.includes("--all-signatures") ? "all" : "uncovered";
+      const report = await runVerification({ store, anchor, signatureChecks, trigger: "cli" });
       console.log(argv.includes("--json") ? JSON.stringify(report, null, 2) : formatReport(report));
       return report.ok ? 0 : 1;
     }

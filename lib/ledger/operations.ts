@@ -15,15 +15,16 @@ import {
 } from "@/lib/ledger/merkle";
 import type { SignedCheckpoint } from "@/lib/ledger/record";
 import type { LedgerStore } from "@/lib/ledger/store";
-import { verifyLedger, type ExportedCheckpoint, type VerificationReport } from "@/lib/ledger/verify";
+import { verifyLedger, type ExportedCheckpoint, type SignatureChecks, type VerificationReport } from "@/lib/ledger/verify";
 
 /** Verifies the whole ledger and records the run and its result. */
 export async function runVerification(options: {
   store: LedgerStore;
   anchor?: ExportedCheckpoint;
+  signatureChecks?: SignatureChecks;
   trigger: string;
 }): Promise<VerificationReport> {
-  const report = await verifyLedger({ store: options.store, anchor: options.anchor });
+  const report = await verifyLedger({ store: options.store, anchor: options.anchor, signatureChecks: options.signatureChecks });
   await options.store.insertVerificationRun({
     id: randomUUID(),
     logId: null,

@@ -36,7 +36,13 @@ async function tamperAndVerify(sql: string, options: { anchor?: ExportedCheckpoi
   await copy.sql(withoutTriggers(copy, sql));
   const store = openLedgerStore({ provider: copy.provider, url: copy.url });
   try {
-    return await verifyLedger({ store, anchor: options.anchor });
+    // Checkpoint-authenticated verification (the default) must find everything the
+    // record-by-record check finds, except a damaged signature under a matching checkpoint.
+    const report = await verifyLedger({ store, anchor: options.anchor });
+    const everySignature = await verifyLedger({ store, anchor: options.anchor, signatureChecks: "all" });
+    expect(everySignature.ok).toBe(report.ok);
+    for (const problem of problems(report)) expect(problems(everySignature)).toContainEqual(problem);
+    return report;
   } finally {
     await store.close();
   }
@@ -91,6 +97,37 @@ describe("tamper detection", () => {
       expect.objectContaining({ logId, seq: 5, recordId: records.get(5)!.id, problem: expect.stringMatching(/signature does not verify/) }),
     );
     expect(problems(report)).toContainEqual(expect.objectContaining({ seq: 6, problem: expect.stringMatching(/hash chain is broken/) }));
+  });
+
+  it("a field edited after the last checkpoint, where no checkpoint vouches for the record", async () => {
+    const report = await tamperAndVerify(
+      `DELETE FROM "Checkpoint" WHERE "treeSize" = 30;
+       UPDATE "AuditRecord" SET "envelope" = replace("envelope", '"summary":"change 29"', '"summary":"change 28"') WHERE "seq" = 29;`,
+    );
+    expect(problems(report)).toContainEqual(
+      expect.objectContaining({ seq: 29, recordId: records.get(29)!.id, problem: expect.stringMatching(/signature does not verify/) }),
+    );
+    expect(report.logs[0]).toMatchObject({ coveredByCheckpoints: 20, signaturesChecked: 10 });
+  });
+
+  it("a damaged signature under a matching checkpoint is found when every signature is checked", async () => {
+    const copy = await base.snapshot();
+    opened.push(copy);
+    await copy.sql(withoutTriggers(copy, `UPDATE "AuditRecord" SET "signature" = '${Buffer.alloc(64, 7).toString("base64")}' WHERE "seq" = 15;`));
+    const store = openLedgerStore({ provider: copy.provider, url: copy.url });
+    try {
+      // The content is still proven by checkpoint 20; only the record's own receipt is broken.
+      const report = await verifyLedger({ store });
+      expect(report.logs[0]).toMatchObject({ coveredByCheckpoints: 30, signaturesChecked: 0 });
+      const everySignature = await verifyLedger({ store, signatureChecks: "all" });
+      expect(everySignature.ok).toBe(false);
+      expect(everySignature.logs[0]!.signaturesChecked).toBe(30);
+      expect(problems(everySignature)).toEqual([
+        expect.objectContaining({ seq: 15, recordId: records.get(15)!.id, problem: expect.stringMatching(/signature does not verify/) }),
+      ]);
+    } finally {
+      await store.close();
+    }
   });
 
   it("a column edited outside the signed envelope", async () => {
