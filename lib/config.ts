@@ -29,6 +29,21 @@ const envSchema = z.object({
   LEDGER_LOG_ID: z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, "letters, digits, . _ - only").optional(),
   LEDGER_CHECKPOINT_EVERY: positiveInt(1000),
   LEDGER_CHECKPOINT_SECONDS: positiveInt(60),
+  // Inspection proxy. The standalone edge server listens on PROXY_HOST:PROXY_PORT and writes
+  // its own log (PROXY_LOG_NAME); both mounts share the limits and timeouts.
+  PROXY_HOST: z.string().min(1).default("127.0.0.1"),
+  PROXY_PORT: positiveInt(3100).refine((p) => p < 65536, "must be a TCP port"),
+  PROXY_LOG_NAME: z.string().regex(/^[a-z0-9-]{1,40}$/, "lowercase letters, digits and - only").default("edge"),
+  PROXY_MAX_BODY_BYTES: positiveInt(20 * 1024 * 1024),
+  PROXY_UPSTREAM_TIMEOUT_MS: positiveInt(120_000),
+  PROXY_STREAM_IDLE_TIMEOUT_MS: positiveInt(120_000),
+  PROXY_INVENTORY_REFRESH_MS: positiveInt(2000),
+  OPERATOR_ASSERTION_MAX_AGE_SECONDS: positiveInt(15 * 60),
+  // Key that encrypts provider API keys at rest (base64, 32 bytes); else created under <data>/secrets/.
+  PROVIDER_KEY_ENCRYPTION_KEY: z
+    .string()
+    .refine((v) => Buffer.from(v, "base64").length === 32, "must be 32 bytes, base64-encoded")
+    .optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
 });
@@ -48,6 +63,17 @@ export interface Config {
   signInLimits: { maxFailuresPerAccount: number; maxFailuresPerAddress: number; windowSeconds: number };
   maxJsonBodyBytes: number;
   ledger: { keysDir: string; signingKey: string | undefined; logId: string | undefined; checkpointEvery: number; checkpointSeconds: number };
+  proxy: {
+    host: string;
+    port: number;
+    logName: string;
+    maxBodyBytes: number;
+    upstreamTimeoutMs: number;
+    streamIdleTimeoutMs: number;
+    inventoryRefreshMs: number;
+    operatorAssertionMaxAgeSeconds: number;
+  };
+  providerKeyEncryptionKey: string | undefined;
   logLevel: z.infer<typeof envSchema>["LOG_LEVEL"];
   nodeEnv: z.infer<typeof envSchema>["NODE_ENV"];
 }
@@ -100,6 +126,17 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       checkpointEvery: e.LEDGER_CHECKPOINT_EVERY,
       checkpointSeconds: e.LEDGER_CHECKPOINT_SECONDS,
     },
+    proxy: {
+      host: e.PROXY_HOST,
+      port: e.PROXY_PORT,
+      logName: e.PROXY_LOG_NAME,
+      maxBodyBytes: e.PROXY_MAX_BODY_BYTES,
+      upstreamTimeoutMs: e.PROXY_UPSTREAM_TIMEOUT_MS,
+      streamIdleTimeoutMs: e.PROXY_STREAM_IDLE_TIMEOUT_MS,
+      inventoryRefreshMs: e.PROXY_INVENTORY_REFRESH_MS,
+      operatorAssertionMaxAgeSeconds: e.OPERATOR_ASSERTION_MAX_AGE_SECONDS,
+    },
+    providerKeyEncryptionKey: e.PROVIDER_KEY_ENCRYPTION_KEY,
     logLevel: e.LOG_LEVEL,
     nodeEnv: e.NODE_ENV,
   };

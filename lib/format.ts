@@ -44,6 +44,7 @@ export const zoneKindLabels: Record<string, string> = {
 
 export const recordKindLabels: Record<string, string> = {
   ai_call: "AI call",
+  ai_call_result: "AI call result",
   ai_call_denied: "AI call denied",
   oversight_decision: "Oversight decision",
   admin_change: "Admin change",

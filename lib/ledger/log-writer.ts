@@ -31,6 +31,8 @@ const signInWorkersFrom = 64;
  * Time-ordered record ids (UUID version 7, RFC 9562): new rows land at the end of the
  * primary-key index instead of on random pages, which keeps appends fast.
  */
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 export function uuidv7(now = Date.now()): string {
   // randomUUID draws from a cached entropy pool (randomBytes per id costs ~10 us): keep
   // its random bits and variant, put the millisecond time in front and version 7.
@@ -62,6 +64,8 @@ interface Prepared {
 
 interface Pending {
   input: RecordInput;
+  /** Set by a caller that must name the record before it is written (the proxy's spool). */
+  id: string | undefined;
   /** Canonical JSON of the body, computed once at append time. */
   bodyText: string;
   resolve: (record: AppendedRecord) => void;
@@ -140,19 +144,24 @@ export class LogWriter {
     return this.frontier.size;
   }
 
-  /** Validates and appends one record; resolves once it is durable. A malformed record is refused before it is queued. */
-  append(input: { kind: string; body: unknown }): Promise<AppendedRecord> {
+  /**
+   * Validates and appends one record; resolves once it is durable. A malformed record is
+   * refused before it is queued. `id` (a UUID) lets a caller name the record before it is
+   * written, so a record first kept in a spool keeps its id when it reaches the log.
+   */
+  append(input: { kind: string; body: unknown; id?: string }): Promise<AppendedRecord> {
     if (this.closed) return Promise.reject(new AppError({ code: "unavailable", message: "The audit log is closed." }));
     let valid: RecordInput;
     let bodyText: string;
     try {
+      if (input.id !== undefined && !uuidPattern.test(input.id)) throw new AppError({ code: "validation_failed", message: "A record id must be a lowercase UUID." });
       valid = validateRecordInput(input);
       bodyText = canonicalJson(valid.body);
     } catch (error) {
       return Promise.reject(error);
     }
     return new Promise((resolve, reject) => {
-      this.queue.push({ input: valid, bodyText, resolve, reject });
+      this.queue.push({ input: valid, id: input.id, bodyText, resolve, reject });
       this.schedule();
     });
   }
@@ -265,7 +274,7 @@ export class LogWriter {
     let prev = options.prev;
     for (const pending of options.batch) {
       const seq = options.frontier.size;
-      const id = uuidv7();
+      const id = pending.id ?? uuidv7();
       const header = { v: envelopeVersion, log: this.logId, seq, id, kind: pending.input.kind, at, prev, key: this.options.key.keyId };
       const text = envelopeText({ header, bodyText: pending.bodyText });
       const leaf = leafHash(Buffer.from(text, "utf8"));

@@ -27,6 +27,7 @@ const callContext = z
     zone: id.nullable(),
     workstation: id.nullable(),
     device: id.nullable(),
+    credential: id.nullable(),
     application: shortText.nullable(),
     operator,
     purpose: shortText.nullable(),
@@ -43,9 +44,11 @@ const classification = z
 
 /** Body schema per record kind. Adding a field to a kind is a new envelope version. */
 export const recordBodies = {
+  // Written before the call is forwarded (durable first): who called, through which
+  // conduit, what the request carried, and what the proxy decided.
   ai_call: z
     .object({
-      outcome: z.enum(["allowed", "redacted", "flagged", "failed", "timed_out", "client_aborted"]),
+      outcome: z.enum(["allowed", "redacted", "flagged"]),
       context: callContext,
       conduit: id,
       destination: id,
@@ -54,13 +57,26 @@ export const recordBodies = {
       model: shortText.nullable(),
       stream: z.boolean(),
       classification,
+      /** The body as the device sent it. */
       request: payload,
+      /** The body as forwarded: differs from request when spans were redacted. */
+      forwarded: payload,
+      flags: z.array(z.string().regex(/^[a-z_]+$/)).max(20),
+    })
+    .strict(),
+  // Written when the call ends, however it ends; linked to its ai_call record.
+  ai_call_result: z
+    .object({
+      callRecordId: id,
+      outcome: z.enum(["completed", "failed", "timed_out", "client_aborted"]),
       response: payload.extend({ status: z.number().int().nullable() }).strict(),
+      model: shortText.nullable(),
       usage: z.object({ inputTokens: z.number().int().nullable(), outputTokens: z.number().int().nullable() }).strict(),
       finishReason: shortText.nullable(),
       responseId: shortText.nullable(),
       ttfbMs: z.number().nonnegative().nullable(),
       durationMs: z.number().nonnegative(),
+      error: shortText.nullable(),
     })
     .strict(),
   ai_call_denied: z

@@ -70,6 +70,8 @@ export function summarizeRecord(kind: string, envelopeText: string): string {
       const context = body.context as { device?: string | null };
       return `${context.device ?? "unknown device"} to ${String(body.destination ?? "?")}: ${String(body.outcome ?? body.code)}`;
     }
+    case "ai_call_result":
+      return `${String(body.outcome)} (status ${String((body.response as { status?: unknown }).status ?? "none")}) for record ${String(body.callRecordId)}`;
     case "oversight_decision":
       return `${String(body.decision)} output of record ${String(body.callRecordId)}`;
     case "report_submission":
