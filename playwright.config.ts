@@ -3,7 +3,8 @@
 import path from "node:path";
 import { defineConfig } from "@playwright/test";
 
-export const e2ePort = 3199;
+// E2E_PORT lets two checkouts on one machine run their end-to-end tests side by side.
+export const e2ePort = Number(process.env.E2E_PORT ?? 3199);
 export const e2eDataDir = path.resolve("data/e2e");
 const baseURL = `http://127.0.0.1:${e2ePort}`;
 
