@@ -63,7 +63,8 @@ export async function loadInventorySnapshot(options: { db: Db; cipher: ProviderK
   const { db } = options;
   const [devices, credentials, destinations, conduits, rules, workstations, issuers] = await Promise.all([
     db.device.findMany({ include: { plant: { select: { id: true, slug: true } }, zone: { select: { id: true, slug: true } }, workstation: { select: { id: true, hostname: true, ipAddress: true } } } }),
-    db.deviceCredential.findMany({ where: { revokedAt: null }, select: { id: true, tokenPrefix: true, tokenHash: true, expiresAt: true, revokedAt: true, deviceId: true } }),
+    // Revoked ones too, so the refusal can say "revoked" rather than "unknown".
+    db.deviceCredential.findMany({ select: { id: true, tokenPrefix: true, tokenHash: true, expiresAt: true, revokedAt: true, deviceId: true } }),
     db.aiDestination.findMany({ omit: { apiKeyCiphertext: false } }),
     db.conduit.findMany(),
     db.classificationRule.findMany(),
@@ -163,18 +164,23 @@ export async function loadInventorySnapshot(options: { db: Db; cipher: ProviderK
   };
 }
 
-/** Serves the latest snapshot and reloads it in the background once it is older than refreshMs. */
+/**
+ * Serves the latest snapshot and reloads it every refreshMs in the background, so a change
+ * takes effect within one interval whether or not calls arrive; a failed reload keeps the
+ * last good snapshot and is tried again at the next interval.
+ */
 export class InventoryCache {
   private snapshot: InventorySnapshot | undefined;
   private loading: Promise<InventorySnapshot> | undefined;
+  private readonly timer: NodeJS.Timeout;
 
-  constructor(private readonly options: { load: () => Promise<InventorySnapshot>; refreshMs: number; onError?: (error: unknown) => void }) {}
+  constructor(private readonly options: { load: () => Promise<InventorySnapshot>; refreshMs: number; onError?: (error: unknown) => void }) {
+    this.timer = setInterval(() => void this.reload().catch((error) => options.onError?.(error)), options.refreshMs);
+    this.timer.unref();
+  }
 
   async current(): Promise<InventorySnapshot> {
-    const snapshot = this.snapshot;
-    if (!snapshot) return this.reload();
-    if (Date.now() - snapshot.loadedAt > this.options.refreshMs) void this.reload().catch((error) => this.options.onError?.(error));
-    return snapshot;
+    return this.snapshot ?? this.reload();
   }
 
   /** Loads now (one load at a time); used at start and after a change made in this process. */
@@ -189,5 +195,9 @@ export class InventoryCache {
         this.loading = undefined;
       });
     return this.loading;
+  }
+
+  close(): void {
+    clearInterval(this.timer);
   }
 }

@@ -1,12 +1,20 @@
 // The standalone proxy end to end, with the providers' official SDKs as clients and a
 // test upstream on loopback that speaks each provider's wire format. Every call must
 // leave its records in the ledger; every refusal must name its reason.
+import { generateKeyPairSync } from "node:crypto";
 import Anthropic from "@anthropic-ai/sdk";
 import { GoogleGenAI } from "@google/genai";
+import { SignJWT } from "jose";
 import OpenAI, { AzureOpenAI } from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { issueDeviceCredential, revokeDeviceCredential } from "@/lib/devices/credentials";
+import { generateSigningKey } from "@/lib/ledger/keys";
+import { LogWriter } from "@/lib/ledger/log-writer";
 import { verifyLedger } from "@/lib/ledger/verify";
+import { issueOperatorAssertion } from "@/lib/operators/assertions";
 import { recordIdHeader } from "@/proxy/core";
+import { operatorAssertionAudience } from "@/proxy/operator";
+import { createProxyRuntime } from "@/proxy/runtime";
 import { startProxyFixture, type ProxyFixture } from "@/proxy/testing/proxy-fixture";
 import { answeredModel, behaviourHeaders, replyText, responseIds, upstreamPromptTokens } from "@/proxy/testing/upstream";
 
@@ -263,6 +271,193 @@ describe("redaction, upstream failures and aborts", () => {
     expect(upstreamOutcome.aborted).toBe(true);
     const { result } = await recordsOfCall(response.headers.get(recordIdHeader)!);
     expect(result.body.outcome).toBe("client_aborted");
+  });
+});
+
+describe("device identity", () => {
+  const call = (token: string) =>
+    fetch(`${f.proxy.url}/openai-eu/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body: JSON.stringify(chat) });
+  const refreshed = () => new Promise((resolve) => setTimeout(resolve, 300));
+
+  it("refuses revoked and expired tokens and disabled devices, each with its own code", async () => {
+    const revoked = await issueDeviceCredential({ db: f.db, record: f.record, actor: f.actor, device: "aug-pdm-spindle", input: { label: "to revoke" } });
+    await revokeDeviceCredential({ db: f.db, record: f.record, actor: f.actor, credentialId: revoked.credential.id });
+    const expired = await issueDeviceCredential({ db: f.db, record: f.record, actor: f.actor, device: "aug-pdm-spindle", input: { label: "old", expiresInDays: 1 }, now: new Date(Date.now() - 2 * 86_400_000) });
+    await refreshed();
+    expect((await call(revoked.token)).status).toBe(401);
+    expect(((await (await call(revoked.token)).json()) as { error: { code: string } }).error.code).toBe("device_token_revoked");
+    expect(((await (await call(expired.token)).json()) as { error: { code: string } }).error.code).toBe("device_token_expired");
+
+    await f.db.device.update({ where: { slug: "aug-anomaly-telemetry" }, data: { status: "DISABLED" } });
+    await refreshed();
+    const disabled = await call(f.tokens["aug-anomaly-telemetry"]!);
+    expect(disabled.status).toBe(403);
+    expect(((await disabled.json()) as { error: { code: string } }).error.code).toBe("device_disabled");
+    await f.db.device.update({ where: { slug: "aug-anomaly-telemetry" }, data: { status: "ACTIVE" } });
+  });
+
+  it("flags a token used from two addresses as shared, and keeps its last use", async () => {
+    const token = f.tokens["aug-anomaly-telemetry"]!;
+    await refreshedInventory();
+    const from = (address: string) =>
+      fetch(`${f.proxy.url}/openai-eu/v1/chat/completions`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${token}`, "x-forwarded-for": address },
+        body: JSON.stringify(chat),
+      });
+    const first = await from("10.20.3.15");
+    const second = await from("10.20.3.99");
+    expect((await recordsOfCall(first.headers.get(recordIdHeader)!)).call.body.flags).toEqual([]);
+    expect((await recordsOfCall(second.headers.get(recordIdHeader)!)).call.body.flags).toEqual(["shared_token"]);
+    const device = await f.db.device.findUniqueOrThrow({ where: { slug: "aug-anomaly-telemetry" } });
+    let anomaly = null;
+    for (let i = 0; i < 80 && !anomaly; i++) {
+      anomaly = await f.db.anomaly.findFirst({ where: { kind: "shared_device_token", deviceId: device.id } });
+      if (!anomaly) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(JSON.parse(anomaly!.detail)).toEqual({ addresses: ["10.20.3.15", "10.20.3.99"] });
+    const credential = await f.db.deviceCredential.findFirstOrThrow({ where: { deviceId: device.id, revokedAt: null } });
+    expect(credential.lastUsedFrom).toBe("10.20.3.99");
+  });
+
+  async function refreshedInventory() {
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
+});
+
+describe("operator identity", () => {
+  const mesKey = generateKeyPairSync("ed25519");
+  const assertion = (claims: { sub: string; expiresIn?: string; issuer?: string }) =>
+    new SignJWT({})
+      .setProtectedHeader({ alg: "EdDSA" })
+      .setIssuer(claims.issuer ?? "mes-augsburg")
+      .setSubject(claims.sub)
+      .setAudience(operatorAssertionAudience)
+      .setIssuedAt()
+      .setExpirationTime(claims.expiresIn ?? "5m")
+      .sign(mesKey.privateKey);
+  const call = (options: { device: string; headers: Record<string, string> }) =>
+    fetch(`${f.proxy.url}/openai-eu/v1/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${f.tokens[options.device]}`, ...options.headers },
+      body: JSON.stringify(chat),
+    });
+
+  beforeAll(async () => {
+    await f.db.operatorAssertionIssuer.create({ data: { slug: "mes-augsburg", name: "MES Augsburg", publicKeySpki: mesKey.publicKey.export({ format: "der", type: "spki" }).toString("base64") } });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  });
+
+  it("records a signed assertion as verified, from a registered system and from this app", async () => {
+    const fromMes = await call({ device: "aug-pdm-spindle", headers: { "x-conduit-operator-assertion": await assertion({ sub: "op-4711" }) } });
+    expect((await recordsOfCall(fromMes.headers.get(recordIdHeader)!)).call.body.context).toMatchObject({ operator: { id: "op-4711@mes-augsburg", assurance: "verified" } });
+
+    const ciso = await f.db.user.findFirstOrThrow({ where: { role: "CISO" } });
+    const issued = await issueOperatorAssertion({ db: f.db, config: f.config, user: { id: ciso.id, email: ciso.email, name: ciso.name, role: ciso.role } });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const fromApp = await call({ device: "aug-pdm-spindle", headers: { [issued.header]: issued.assertion } });
+    expect((await recordsOfCall(fromApp.headers.get(recordIdHeader)!)).call.body.context).toMatchObject({ operator: { id: issued.operator, assurance: "verified" } });
+  });
+
+  it("refuses expired, forged and unregistered assertions", async () => {
+    const expired = await call({ device: "aug-pdm-spindle", headers: { "x-conduit-operator-assertion": await assertion({ sub: "op-4711", expiresIn: "-1m" }) } });
+    expect(expired.status).toBe(401);
+    expect(((await expired.json()) as { error: { code: string; message: string } }).error).toMatchObject({ code: "invalid_operator_assertion", message: expect.stringMatching(/expired/) });
+    const unknownIssuer = await call({ device: "aug-pdm-spindle", headers: { "x-conduit-operator-assertion": await assertion({ sub: "op-4711", issuer: "someone-else" }) } });
+    expect(((await unknownIssuer.json()) as { error: { code: string } }).error.code).toBe("invalid_operator_assertion");
+    const forged = (await assertion({ sub: "op-4711" })).replace(/\.[^.]+$/, ".AAAA");
+    expect(((await (await call({ device: "aug-pdm-spindle", headers: { "x-conduit-operator-assertion": forged } })).json()) as { error: { code: string } }).error.code).toBe("invalid_operator_assertion");
+  });
+
+  it("takes a plain operator id only from a device allowed to assert operators", async () => {
+    const refused = await call({ device: "aug-pdm-spindle", headers: { "x-conduit-operator": "op-4711" } });
+    expect(refused.status).toBe(403);
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe("operator_not_assertable");
+    const asserted = await call({ device: "aug-mes-scheduler", headers: { "x-conduit-operator": "op-4711", "x-conduit-purpose": "predictive-maintenance" } });
+    expect(asserted.status).toBe(200);
+    expect((await recordsOfCall(asserted.headers.get(recordIdHeader)!)).call.body.context).toMatchObject({ operator: { id: "op-4711", assurance: "asserted" }, purpose: "predictive-maintenance" });
+  });
+});
+
+describe("human oversight", () => {
+  const report = (options: { device: string; body: unknown }) =>
+    fetch(`${f.proxy.url}/_conduit/oversight`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${f.tokens[options.device]}` },
+      body: JSON.stringify(options.body),
+    });
+
+  it("records the operator's decision, linked to the device's own call", async () => {
+    const { response } = await openai("aug-pdm-spindle").chat.completions.create(chat).withResponse();
+    const callRecordId = response.headers.get(recordIdHeader)!;
+    const accepted = await report({ device: "aug-pdm-spindle", body: { callRecordId, decision: "edited", editedOutput: { sha256: "a".repeat(64), bytes: 120 } } });
+    expect(accepted.status).toBe(201);
+    const { recordId } = (await accepted.json()) as { recordId: string };
+    const stored = (await proxyRecords()).find((r) => r.id === recordId)!;
+    expect(stored).toMatchObject({ kind: "oversight_decision", body: { callRecordId, decision: "edited", device: "aug-pdm-spindle", operator: { assurance: "none" } } });
+
+    const otherDevice = await report({ device: "aug-wi-copilot", body: { callRecordId, decision: "accepted" } });
+    expect(otherDevice.status).toBe(404);
+    expect(((await otherDevice.json()) as { error: { code: string } }).error.code).toBe("unknown_call_record");
+    const invalid = await report({ device: "aug-pdm-spindle", body: { callRecordId, decision: "edited" } });
+    expect(invalid.status).toBe(422);
+  });
+});
+
+describe("other payloads and a ledger that cannot write", () => {
+  const jpeg = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(2048, 7)]);
+  const inspect = (proxy: { handle: (request: Request, call: { path: string; sourceAddress: string | null }) => Promise<Response> }, token: string) =>
+    proxy.handle(new Request("http://edge.local/vision-onprem/v1/inspect", { method: "POST", headers: { "content-type": "image/jpeg", authorization: `Bearer ${token}` }, body: jpeg }), {
+      path: "/vision-onprem/v1/inspect",
+      sourceAddress: "10.20.2.40",
+    });
+
+  it("forwards a camera frame to the generic inference destination and labels it product imagery", async () => {
+    const response = await fetch(`${f.proxy.url}/vision-onprem/v1/inspect`, { method: "POST", headers: { "content-type": "image/jpeg", authorization: `Bearer ${f.tokens["aug-qi-camera-l3"]}` }, body: jpeg });
+    expect(response.status).toBe(200);
+    expect(Buffer.from(f.upstream.requests.at(-1)!.body).equals(jpeg)).toBe(true);
+    const { call } = await recordsOfCall(response.headers.get(recordIdHeader)!);
+    expect(call.body).toMatchObject({ endpoint: "inference", classification: { labels: { product_imagery: 1 } }, request: { bytes: jpeg.byteLength } });
+  });
+
+  it("fails closed with 503, or fails open into the spool that is replayed later", async () => {
+    const logId = "edge-down";
+    const down = await LogWriter.open({ store: f.store, key: generateSigningKey(), log: { id: logId, name: "edge-down", writer: "test" }, checkpointEvery: 1000, checkpointSeconds: 3600 });
+    await down.close(); // every append now fails, as when the database refuses writes
+    const silent = { warn: () => undefined, error: () => undefined };
+    const broken = createProxyRuntime({ config: f.config, db: f.db, log: down, store: f.store, logger: silent });
+    await broken.inventory.reload();
+
+    const closed = await broken.proxy.handle(
+      new Request("http://edge.local/openai-eu/v1/chat/completions", { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${f.tokens["aug-pdm-spindle"]}` }, body: JSON.stringify(chat) }),
+      { path: "/openai-eu/v1/chat/completions", sourceAddress: null },
+    );
+    expect(closed.status).toBe(503);
+    expect(((await closed.json()) as { error: { code: string } }).error.code).toBe("ledger_unavailable");
+
+    const requestsBefore = f.upstream.requests.length;
+    const open = await inspect(broken.proxy, f.tokens["aug-qi-camera-l3"]!);
+    expect(open.status).toBe(200);
+    await open.arrayBuffer();
+    expect(f.upstream.requests.length).toBe(requestsBefore + 1);
+    const callRecordId = open.headers.get(recordIdHeader)!;
+    for (let i = 0; i < 50 && broken.spool.size < 3; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+    // The refused call, the forwarded call and its result wait in the spool.
+    expect(broken.spool.size).toBe(3);
+    expect(broken.spool.has(callRecordId)).toBe(true);
+    await broken.close();
+
+    const up = await LogWriter.open({ store: f.store, key: generateSigningKey(), log: { id: logId, name: "edge-down", writer: "test" }, checkpointEvery: 1000, checkpointSeconds: 3600 });
+    const recovered = createProxyRuntime({ config: f.config, db: f.db, log: up, store: f.store, logger: silent });
+    expect(await recovered.replaySpool()).toBe(3);
+    expect(recovered.spool.size).toBe(0);
+    const replayed = await f.store.readRecords({ logId, fromSeq: 0, limit: 10 });
+    expect(replayed.map((r) => r.kind).sort()).toEqual(["ai_call", "ai_call_denied", "ai_call_result"]);
+    expect(replayed.find((r) => r.kind === "ai_call")!.id).toBe(callRecordId);
+    // Replaying again finds nothing left and writes nothing twice.
+    expect(await recovered.replaySpool()).toBe(0);
+    await recovered.close();
+    await up.close();
   });
 });
 

@@ -60,6 +60,7 @@ export function createProxyRuntime(options: { config: Config; db: Db; log: LogWr
     replaySpool,
     async close() {
       clearInterval(replayTimer);
+      inventory.close();
       await usage.close().catch((error) => logger.error({ err: error }, "device usage could not be written at shutdown"));
     },
   };
