@@ -1,0 +1,114 @@
+// The inspection proxy embedded in the web application (/api/proxy/...), with the
+// providers' official SDKs as clients and a test upstream on loopback. The standalone
+// mount runs the same core (proxy/proxy.db.test.ts covers it in depth); this checks that
+// Next.js passes requests, streams and client aborts through unchanged.
+import { createHash, randomBytes, randomUUID } from "node:crypto";
+import path from "node:path";
+import Anthropic from "@anthropic-ai/sdk";
+import { GoogleGenAI } from "@google/genai";
+import { expect, test } from "@playwright/test";
+import Database from "better-sqlite3";
+import OpenAI from "openai";
+import { e2eDataDir } from "../playwright.config";
+import { loadProviderKeyCipher } from "../lib/secrets/provider-keys";
+import { behaviourHeaders, replyText, startTestUpstream, type TestUpstream } from "../proxy/testing/upstream";
+import { storageStateFor } from "./support";
+
+let upstream: TestUpstream;
+const deviceToken = `cl_dev_${randomBytes(32).toString("base64url")}`;
+const providerKey = `sk-e2e-${randomBytes(16).toString("hex")}`;
+const chat = { model: "gpt-4.1-mini", messages: [{ role: "user" as const, content: "Summarise the spindle vibration trend of press P-101 for the last shift." }] };
+
+test.describe.configure({ mode: "serial" });
+
+test.beforeAll(async () => {
+  upstream = await startTestUpstream();
+  // Fixture data written straight into the server's database, as an OT engineer's
+  // inventory change would arrive: the proxy picks it up at its next refresh.
+  const db = new Database(path.join(e2eDataDir, "conduit-ledger.db"));
+  const cipher = loadProviderKeyCipher({ providerKeyEncryptionKey: undefined, secretsDir: path.join(e2eDataDir, "secrets") });
+  for (const slug of ["openai-eu", "anthropic"]) {
+    const { id, provider } = db.prepare(`SELECT id, provider FROM "AiDestination" WHERE slug = ?`).get(slug) as { id: string; provider: string };
+    const baseUrl = provider === "OPENAI_COMPATIBLE" ? `${upstream.url}/v1` : upstream.url;
+    db.prepare(`UPDATE "AiDestination" SET "baseUrl" = ?, "apiKeyCiphertext" = ? WHERE id = ?`).run(baseUrl, cipher.encrypt({ destinationId: id, apiKey: providerKey }), id);
+  }
+  const device = db.prepare(`SELECT id FROM "Device" WHERE slug = 'aug-pdm-spindle'`).get() as { id: string };
+  db.prepare(`INSERT INTO "DeviceCredential" ("id", "label", "tokenPrefix", "tokenHash", "deviceId", "createdAt") VALUES (?, 'e2e', ?, ?, ?, ?)`).run(
+    randomUUID(),
+    deviceToken.slice(0, 13),
+    createHash("sha256").update(deviceToken).digest("hex"),
+    device.id,
+    Date.now(),
+  );
+  db.close();
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+});
+
+test.afterAll(async () => {
+  await upstream?.close();
+});
+
+test("the OpenAI SDK gets answers through the embedded proxy, plain and streamed", async ({ baseURL }) => {
+  const client = new OpenAI({ apiKey: deviceToken, baseURL: `${baseURL}/api/proxy/openai-eu/v1`, maxRetries: 0 });
+  const { data, response } = await client.chat.completions.create(chat).withResponse();
+  expect(data.choices[0]!.message.content).toBe(replyText(3));
+  expect(response.headers.get("x-conduit-record-id")).toMatch(/^[0-9a-f-]{36}$/);
+  const received = upstream.requests.at(-1)!;
+  expect(received.headers.get("authorization")).toBe(`Bearer ${providerKey}`);
+  expect(received.bodyText).not.toContain(deviceToken);
+
+  const stream = await client.chat.completions.create({ ...chat, stream: true }, { headers: { [behaviourHeaders.chunkCount]: "6", [behaviourHeaders.chunkIntervalMs]: "60" } });
+  const arrivals: number[] = [];
+  let text = "";
+  for await (const chunk of stream) {
+    arrivals.push(Date.now());
+    text += chunk.choices[0]?.delta.content ?? "";
+  }
+  expect(text).toBe(replyText(6));
+  // Not buffered by the framework: the chunks arrive as the upstream paces them.
+  expect(arrivals.at(-1)! - arrivals[0]!).toBeGreaterThan(200);
+});
+
+test("Anthropic and a refusal with its code", async ({ baseURL }) => {
+  const anthropic = new Anthropic({ apiKey: deviceToken, baseURL: `${baseURL}/api/proxy/anthropic`, maxRetries: 0 });
+  const error = await anthropic.messages.create({ model: "claude-sonnet-5-5", max_tokens: 50, messages: [{ role: "user", content: "Plan shift B." }] }).catch((e: unknown) => e);
+  // Augsburg L3's conduit to Anthropic is for scheduling, not the spindle forecaster's purpose.
+  expect(error).toBeInstanceOf(Anthropic.PermissionDeniedError);
+  expect(String((error as Error).message)).toContain("purpose_not_allowed");
+
+  const gemini = new GoogleGenAI({ apiKey: "cl_dev_not-a-token", httpOptions: { baseUrl: `${baseURL}/api/proxy/gemini-eu` } });
+  await expect(gemini.models.generateContent({ model: "gemini-2.5-flash", contents: "hi" })).rejects.toThrow(/invalid_device_token|401/);
+});
+
+test("a client that aborts mid-stream cancels the upstream request", async ({ baseURL }) => {
+  const abort = new AbortController();
+  const response = await fetch(`${baseURL}/api/proxy/openai-eu/v1/chat/completions`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${deviceToken}`, [behaviourHeaders.chunkCount]: "60", [behaviourHeaders.chunkIntervalMs]: "50" },
+    body: JSON.stringify({ ...chat, stream: true }),
+    signal: abort.signal,
+  });
+  const reader = response.body!.getReader();
+  await reader.read();
+  abort.abort();
+  expect((await upstream.requests.at(-1)!.outcome).aborted).toBe(true);
+});
+
+test.describe("as an auditor", () => {
+  test.use({ storageState: storageStateFor("AUDITOR") });
+
+  test("the call's record is in the ledger and verifies in the browser", async ({ page, baseURL }) => {
+    const client = new OpenAI({ apiKey: deviceToken, baseURL: `${baseURL}/api/proxy/openai-eu/v1`, maxRetries: 0 });
+    const { response } = await client.chat.completions.create(chat).withResponse();
+    const recordId = response.headers.get("x-conduit-record-id")!;
+    await page.goto(`/records/${recordId}`);
+    await expect(page.getByRole("heading", { level: 1, name: "AI call" })).toBeVisible();
+    await expect(page.getByText("aug-pdm-spindle").first()).toBeVisible();
+    await expect(async () => {
+      await page.reload();
+      await expect(page.getByTestId("browser-verification-result")).toContainText("Verified in your browser.", { timeout: 2000 });
+    }).toPass({ timeout: 20_000 });
+    await expect(page.locator("body")).not.toContainText(providerKey);
+    await expect(page.locator("body")).not.toContainText(deviceToken);
+  });
+});
