@@ -103,7 +103,7 @@ export class InspectionProxy {
     } catch (error) {
       if (error instanceof ProxyError) return proxyErrorResponse({ error });
       this.options.logger.error({ err: error }, "proxy call failed unexpectedly");
-      return proxyErrorResponse({ error: new ProxyError({ code: "upstream_unreachable", message: "The proxy could not complete the call." }) });
+      return proxyErrorResponse({ error: new ProxyError({ code: "internal", message: "The proxy could not complete the call." }) });
     }
   }
 
@@ -152,7 +152,8 @@ export class InspectionProxy {
     try {
       credential = this.authenticate({ token, snapshot });
     } catch (error) {
-      return refuse(error as ProxyError);
+      if (error instanceof ProxyError) return refuse(error);
+      throw error;
     }
     const device = credential.device;
     const workstation = device.workstation ?? (call.sourceAddress ? (snapshot.workstationsByAddress.get(call.sourceAddress) ?? null) : null);
@@ -168,7 +169,8 @@ export class InspectionProxy {
     try {
       attempt.context.operator = await this.options.operators.resolve({ headers: request.headers, issuers: snapshot.issuers, mayAssertOperator: device.mayAssertOperator, now });
     } catch (error) {
-      return refuse(error as ProxyError);
+      if (error instanceof ProxyError) return refuse(error);
+      throw error;
     }
     if (!destination || !adapter) return refuse(new ProxyError({ code: "unknown_destination", message: `No AI destination "${safeDecode(destinationSlug)}".` }));
 
@@ -177,7 +179,8 @@ export class InspectionProxy {
     try {
       body = await readBody({ request, maxBytes: this.options.limits.maxBodyBytes });
     } catch (error) {
-      return refuse(error as ProxyError);
+      if (error instanceof ProxyError) return refuse(error);
+      throw error;
     }
     attempt.request = { sha256: sha256Hex(body), bytes: body.byteLength };
     let parsed: ParsedRequest;

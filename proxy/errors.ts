@@ -27,6 +27,7 @@ export const proxyErrorStatus = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   validation_failed: 422,
+  internal: 500,
   upstream_unreachable: 502,
   provider_key_missing: 503,
   ledger_unavailable: 503,

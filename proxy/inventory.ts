@@ -49,7 +49,6 @@ export interface InventorySnapshot {
   classifiers: Map<string, Classifier>;
   workstationsByAddress: Map<string, { id: string; hostname: string }>;
   issuers: Map<string, KeyObject>;
-  loadedAt: number;
 }
 
 const stringList = z.array(z.string());
@@ -160,7 +159,6 @@ export async function loadInventorySnapshot(options: { db: Db; cipher: ProviderK
     classifiers,
     workstationsByAddress: new Map(workstations.map((w) => [w.ipAddress!, { id: w.id, hostname: w.hostname }])),
     issuers: issuerKeys,
-    loadedAt: Date.now(),
   };
 }
 
