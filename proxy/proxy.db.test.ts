@@ -234,6 +234,20 @@ describe("redaction, upstream failures and aborts", () => {
     expect((call.body.forwarded as { sha256: string }).sha256).not.toBe((call.body.request as { sha256: string }).sha256);
   });
 
+  it("applies a plant's own dictionary: its terms are classified and redacted like built-in labels", async () => {
+    const augsburg = await f.db.plant.findUniqueOrThrow({ where: { slug: "augsburg" } });
+    await f.db.classificationRule.create({ data: { plantId: augsburg.id, label: "project_codename", level: "RESTRICTED", terms: JSON.stringify(["Projekt Falke"]) } });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const { response } = await openai("aug-pdm-spindle")
+      .chat.completions.create({ model: "gpt-4.1-mini", messages: [{ role: "user", content: "Does the spindle drift affect the Projekt Falke prototype run?" }] })
+      .withResponse();
+    const received = f.upstream.requests.at(-1)!;
+    expect(received.bodyText).not.toContain("Projekt Falke");
+    expect(received.bodyText).toContain("[REDACTED:project_codename]");
+    const { call } = await recordsOfCall(response.headers.get(recordIdHeader)!);
+    expect(call.body).toMatchObject({ outcome: "redacted", classification: { level: "RESTRICTED", labels: { project_codename: 1 } } });
+  });
+
   it("passes an upstream error through with its status and records the failure", async () => {
     const error = await openai("aug-pdm-spindle")
       .chat.completions.create(chat, { headers: { [behaviourHeaders.errorStatus]: "429" } })

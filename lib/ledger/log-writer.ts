@@ -12,7 +12,7 @@ import { AppError } from "@/lib/errors";
 import { logger } from "@/lib/logger";
 import { CryptoPool } from "@/lib/ledger/crypto-pool";
 import type { SigningKey } from "@/lib/ledger/keys";
-import { frontierNodes, leafHash, MerkleFrontier, nodeKey } from "@/lib/ledger/merkle";
+import { frontierNodes, leafHashOfText, MerkleFrontier, nodeKey } from "@/lib/ledger/merkle";
 import {
   canonicalJson,
   envelopeText,
@@ -277,7 +277,7 @@ export class LogWriter {
       const id = pending.id ?? uuidv7();
       const header = { v: envelopeVersion, log: this.logId, seq, id, kind: pending.input.kind, at, prev, key: this.options.key.keyId };
       const text = envelopeText({ header, bodyText: pending.bodyText });
-      const leaf = leafHash(Buffer.from(text, "utf8"));
+      const leaf = leafHashOfText(text);
       for (const node of options.frontier.append(leaf)) {
         nodes.push({ level: node.level, index: node.index, hash: node.hash.toString("hex") });
       }

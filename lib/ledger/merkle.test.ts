@@ -8,6 +8,7 @@ import {
   inclusionProof,
   inclusionProofNodes,
   leafHash,
+  leafHashOfText,
   mapSource,
   MerkleFrontier,
   nodeHash,
@@ -594,5 +595,13 @@ describe("bad input", () => {
     const pairs: Array<[NodeId, Hash]> = [[{ level: 3, index: 0 }, root(8)]];
     expect(hex(treeRoot(mapSource(pairs), 8))).toBe(hex(root(8)));
     expect(hex(treeRoot(mapSource(new Map([[nodeKey({ level: 3, index: 0 }), root(8)]])), 8))).toBe(hex(root(8)));
+  });
+});
+
+describe("leafHashOfText", () => {
+  it("equals leafHash of the text's UTF-8 bytes, also beyond ASCII", () => {
+    for (const text of ["", "audit entry 7", "Sollwert 185 °C, Überdruck", "emoji 🏭 and \u0000 inside"]) {
+      expect(leafHashOfText(text).equals(leafHash(Buffer.from(text, "utf8")))).toBe(true);
+    }
   });
 });

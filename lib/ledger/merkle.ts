@@ -13,7 +13,7 @@
 // Sizes and indexes are plain numbers up to Number.MAX_SAFE_INTEGER. JavaScript's
 // bitwise operators truncate to 32 bits, which a long-lived log can outgrow, so
 // index arithmetic here uses division and multiplication, exact for safe integers.
-import { createHash } from "node:crypto";
+import { createHash, hash } from "node:crypto";
 
 export type Hash = Buffer; // 32 bytes
 
@@ -42,6 +42,14 @@ const NODE_PREFIX = Buffer.of(0x01);
 
 export function leafHash(entry: Uint8Array): Hash {
   return createHash("sha256").update(LEAF_PREFIX).update(entry).digest();
+}
+
+/**
+ * leafHash of a text's UTF-8 bytes. One-shot hashing of the prefixed string costs less
+ * than half of a Hash object fed with a Buffer copy, on the path every record takes.
+ */
+export function leafHashOfText(text: string): Hash {
+  return hash("sha256", `\u0000${text}`, "buffer");
 }
 
 export function nodeHash(left: Hash, right: Hash): Hash {

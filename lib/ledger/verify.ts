@@ -20,7 +20,7 @@ import { keyIdOf, publicKeyFromSpki } from "@/lib/ledger/keys";
 import {
   consistencyProof,
   consistencyProofNodes,
-  leafHash,
+  leafHashOfText,
   mapSource,
   MerkleFrontier,
   nodeKey,
@@ -340,7 +340,7 @@ function checkRecord(options: {
 }): { leaf: Buffer; key: string | null } {
   const { row, report } = options;
   const at = { seq: row.seq, recordId: row.id };
-  const leaf = leafHash(Buffer.from(row.envelope, "utf8"));
+  const leaf = leafHashOfText(row.envelope);
   if (leaf.toString("hex") !== row.leafHash) report({ ...at, problem: "the stored leaf hash does not match the envelope: the record was edited" });
   const head = `{"at":"${row.at}","body":`;
   const tail = `,"id":${JSON.stringify(row.id)},"key":${JSON.stringify(row.keyId)},"kind":${JSON.stringify(row.kind)},"log":${JSON.stringify(row.logId)},"prev":"${options.prev}","seq":${row.seq},"v":${envelopeVersion}}`;
