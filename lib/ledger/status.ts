@@ -65,10 +65,14 @@ export function summarizeRecord(kind: string, envelopeText: string): string {
       const entity = body.entity as { type: string; id: string };
       return `${actor ?? "?"}: ${String(body.action)} ${entity.type} ${entity.id}: ${String(body.summary)}`;
     }
-    case "ai_call":
+    case "ai_call": {
+      const context = body.context as { device?: string | null };
+      const level = (body.classification as { level?: string } | undefined)?.level;
+      return `${context.device ?? "unknown device"} to ${String(body.destination)}, ${String(body.model ?? body.endpoint)}: ${String(body.outcome)}${level ? `, ${level}` : ""}`;
+    }
     case "ai_call_denied": {
       const context = body.context as { device?: string | null };
-      return `${context.device ?? "unknown device"} to ${String(body.destination ?? "?")}: ${String(body.outcome ?? body.code)}`;
+      return `${context.device ?? "unknown device"} to ${String(body.destination ?? "unknown destination")}: refused, ${String(body.code)}`;
     }
     case "ai_call_result":
       return `${String(body.outcome)} (status ${String((body.response as { status?: unknown }).status ?? "none")}) for record ${String(body.callRecordId)}`;
