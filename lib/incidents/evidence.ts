@@ -20,6 +20,13 @@ export const evidenceKindLabels: Record<EvidenceKind, string> = {
   SUPPLIER: "Supplier",
 };
 
+export const evidenceKindPlurals: Record<EvidenceKind, string> = {
+  LEDGER_RECORD: "Ledger records",
+  ANOMALY: "Anomalies",
+  CONDUIT: "Conduits",
+  SUPPLIER: "Suppliers",
+};
+
 interface Target {
   label: string;
   snapshot: Record<string, unknown>;

@@ -7,14 +7,6 @@ import { clockOf, incidentTimeZone, isReportable, loadIncident, memberStateRules
 import { formatDeadline } from "@/lib/incidents/local-time";
 import { stageSpecs } from "@/lib/incidents/report-content";
 
-export const deadlineStatusLabels: Record<DeadlineStatus, string> = {
-  upcoming: "Upcoming",
-  due_soon: "Due within 6 h",
-  overdue: "Overdue",
-  met: "Met",
-  met_late: "Met late",
-};
-
 export const incidentStatusLabels = { OPEN: "Open", CONTAINED: "Contained", HANDLING_ENDED: "Handling ended", CLOSED: "Closed" } as const;
 
 export interface ShownInstant {

@@ -111,3 +111,13 @@ export const memberStateRulesSchema = z
   })
   .strict();
 export type MemberStateRulesInput = z.infer<typeof memberStateRulesSchema>;
+
+/** GET /api/incidents/:id/evidence: what to offer for linking. */
+export const evidenceCandidateQuerySchema = z
+  .object({
+    kind: z.enum(evidenceKinds),
+    recordKind: z.string().max(64).optional().transform((value) => value || null),
+    from: instant,
+    to: instant,
+  })
+  .refine((q) => q.from <= q.to, { path: ["to"], message: "The window ends before it starts." });
