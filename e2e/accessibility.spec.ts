@@ -2,7 +2,7 @@
 // landmarks, names) on the sign-in page and every main page.
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
-import { mainPages, storageStateFor } from "./support";
+import { demoIncidentId, incidentPages, mainPages, storageStateFor } from "./support";
 
 async function violations(page: Page) {
   const result = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
@@ -20,6 +20,14 @@ test.describe("signed in", () => {
   test("every main page has no WCAG A/AA violations", async ({ page }) => {
     for (const { path } of mainPages) {
       await page.goto(path);
+      expect(await violations(page), path).toEqual([]);
+    }
+  });
+
+  test("every incident page has no WCAG A/AA violations", async ({ page, request }) => {
+    const id = await demoIncidentId(request);
+    for (const { path } of incidentPages) {
+      await page.goto(path.replace("{demo}", id));
       expect(await violations(page), path).toEqual([]);
     }
   });

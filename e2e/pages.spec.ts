@@ -1,6 +1,6 @@
 // Each role signs in and sees each main page; screenshots land in test-results/screenshots.
 import { expect, test } from "@playwright/test";
-import { mainPages, roles, storageStateFor } from "./support";
+import { demoIncidentId, incidentPages, mainPages, roles, storageStateFor } from "./support";
 
 for (const role of roles) {
   test.describe(`${role}`, () => {
@@ -12,6 +12,16 @@ for (const role of roles) {
         await expect(page.getByRole("heading", { level: 1, name: heading })).toBeVisible();
         await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: navLabel })).toHaveAttribute("aria-current", "page");
         await page.screenshot({ path: `test-results/screenshots/${role.toLowerCase()}${path.replace("/", "-")}.png`, fullPage: true });
+      }
+    });
+
+    test(`sees every incident page`, async ({ page, request }) => {
+      const id = await demoIncidentId(request);
+      for (const { path, heading, name } of incidentPages) {
+        await page.goto(path.replace("{demo}", id));
+        await expect(page.getByRole("heading", { level: 1, name: heading })).toBeVisible();
+        await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Incidents" })).toHaveAttribute("aria-current", "page");
+        await page.screenshot({ path: `test-results/screenshots/${role.toLowerCase()}-${name}.png`, fullPage: true });
       }
     });
   });

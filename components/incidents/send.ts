@@ -18,5 +18,9 @@ export async function send(url: string, method: string, body?: unknown): Promise
   const data = (await res.json().catch(() => ({}))) as Record<string, unknown>;
   if (res.ok) return { ok: true, data };
   const error = data.error as { message?: string; issues?: { path: string; message: string }[] } | undefined;
-  return { ok: false, message: error?.message ?? `Request failed (${res.status}).`, issues: error?.issues ?? [] };
+  const message = error?.message ?? `Request failed (${res.status}).`;
+  const issues = error?.issues ?? [];
+  // A request the shape check refused says so in general terms; the issues say what to fix.
+  const general = issues.length > 0 && !issues.some((i) => message.includes(i.message));
+  return { ok: false, message: general ? issues.map((i) => i.message).join(" ") : message, issues };
 }

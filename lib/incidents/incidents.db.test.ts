@@ -184,8 +184,13 @@ describe("reports", () => {
     expect(future.message).toContain("which is in the future");
     const early = await problemOf(submitReport({ db: t.db, record, actor: ciso, incidentId, input: submission("NOTIFICATION", "2026-03-02T08:30:00Z", notificationFields), now }));
     expect(early.message).toContain("before awareness");
-    const empty = await problemOf(submitReport({ db: t.db, record, actor: ciso, incidentId, input: submission("NOTIFICATION", "2026-03-03T08:00:00Z", { severity: "SEVERE" }), now }));
+    // The request schema names missing fields along with everything else; the function checks them again for direct callers.
+    const shape = reportSubmissionSchema.safeParse({ stage: "NOTIFICATION", submittedAt: "2026-03-03T08:00:00Z", channel: "", recipient: "BSI", fields: { severity: "SEVERE" } });
+    expect(shape.error?.issues.map((i) => i.path.join("."))).toEqual(expect.arrayContaining(["channel", "fields.earlyWarningUpdate", "fields.severity", "fields.impact"]));
+    const unchecked = { stage: "NOTIFICATION" as const, submittedAt: at("2026-03-03T08:00:00Z"), channel: "E-mail", recipient: "BSI", fields: { severity: "SEVERE" } };
+    const empty = await problemOf(submitReport({ db: t.db, record, actor: ciso, incidentId, input: unchecked, now }));
     expect(empty.paths).toEqual(expect.arrayContaining(["fields.earlyWarningUpdate", "fields.severity", "fields.impact"]));
+    expect(empty.message).toContain('Fill in "Update of the early warning".');
     const finalTooSoon = await problemOf(submitReport({ db: t.db, record, actor: ciso, incidentId, input: submission("FINAL", "2026-03-04T08:00:00Z", finalFields), now }));
     expect(finalTooSoon.message).toContain("comes before any incident notification");
     expect(writer.size).toBe(size);

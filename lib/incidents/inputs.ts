@@ -3,7 +3,7 @@
 // they become Dates here. No server-only imports: the forms use these too.
 import { z } from "zod";
 import { memberStateCodes } from "@/lib/incidents/member-states";
-import { severities } from "@/lib/incidents/report-content";
+import { severities, stageFieldsSchema } from "@/lib/incidents/report-content";
 
 const instant = z.iso
   .datetime({ offset: true, error: "Give a date and time, e.g. 2026-11-26T09:30:00Z." })
@@ -47,7 +47,20 @@ export const reportSubmissionSchema = z
     recipient: requiredText(200, "Name the authority or CSIRT the report was sent to."),
     fields: z.record(z.string(), z.unknown()),
   })
-  .strict();
+  .strict()
+  // The stage's own fields are checked here too, so one answer names every problem.
+  .superRefine(
+    (input, ctx) => {
+      const parsed = stageFieldsSchema(input.stage).safeParse(input.fields);
+      for (const issue of parsed.error?.issues ?? []) ctx.addIssue({ code: "custom", path: ["fields", ...issue.path], message: issue.message });
+    },
+    {
+      when: (payload) => {
+        const value = payload.value as { stage?: unknown; fields?: unknown } | null;
+        return reportStages.some((stage) => stage === value?.stage) && typeof value?.fields === "object" && value.fields !== null;
+      },
+    },
+  );
 export type ReportSubmissionInput = z.infer<typeof reportSubmissionSchema>;
 
 export const incidentEventSchema = z

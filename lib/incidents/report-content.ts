@@ -92,7 +92,7 @@ export const stageSpecs: Record<ReportStage, StageSpec> = {
 
 export const reportStageOrder: ReportStage[] = ["EARLY_WARNING", "NOTIFICATION", "INTERMEDIATE", "PROGRESS", "FINAL"];
 
-const longText = z.string().trim().max(20_000, "Keep this under 20,000 characters.");
+const longText = (label: string) => z.string({ error: `Fill in "${label}".` }).trim().max(20_000, "Keep this under 20,000 characters.");
 
 /** The zod schema of one stage's fields: required texts must not be empty. */
 export function stageFieldsSchema(stage: ReportStage) {
@@ -100,7 +100,7 @@ export function stageFieldsSchema(stage: ReportStage) {
   for (const field of stageSpecs[stage].fields) {
     if (field.kind === "yesno") shape[field.key] = z.boolean({ error: `Answer "${field.label}" with yes or no.` });
     else if (field.kind === "severity") shape[field.key] = z.enum(severities, { error: "Choose a severity." });
-    else shape[field.key] = field.required ? longText.min(1, `Fill in "${field.label}".`) : longText.default("");
+    else shape[field.key] = field.required ? longText(field.label).min(1, `Fill in "${field.label}".`) : longText(field.label).default("");
   }
   return z.object(shape).strict();
 }

@@ -130,7 +130,7 @@ export default async function IncidentPage(props: { params: Promise<{ id: string
                       <span className="badge badge-neutral">Not required</span>
                     )}
                   </td>
-                  <td className="nowrap">
+                  <td className="nowrap" data-testid="deadline-submitted">
                     <Instant at={d.submittedAt} none="Not yet" />
                   </td>
                   {writer && <td>{prepareAction(d, view)}</td>}
