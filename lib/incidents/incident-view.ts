@@ -1,7 +1,7 @@
 // What the incident page and GET /api/incidents/:id show: the incident's facts, its
 // deadlines from the engine, and one timeline of everything that happened or falls
 // due, in order, each instant in the reporting time zone with UTC beside it.
-import type { Db, ReportStage } from "@/lib/db";
+import type { Db } from "@/lib/db";
 import { computeDeadlines, type DeadlineStatus, type ReportDeadline } from "@/lib/incidents/deadlines";
 import { clockOf, incidentTimeZone, isReportable, loadIncident, memberStateRulesFor, type LoadedIncident } from "@/lib/incidents/incident-state";
 import { formatDeadline } from "@/lib/incidents/local-time";
@@ -95,7 +95,7 @@ function buildTimeline(options: { incident: LoadedIncident; deadlines: ReportDea
   return entries.sort((a, b) => a.sortAt - b.sortAt || a.rank - b.rank).map((e) => e.entry);
 }
 
-export function deadlineViews(options: { deadlines: ReportDeadline[]; timeZone: string }): DeadlineView[] {
+function deadlineViews(options: { deadlines: ReportDeadline[]; timeZone: string }): DeadlineView[] {
   const show = (at: Date | null) => (at ? showInstant(at, options.timeZone) : null);
   return options.deadlines.map((d) => ({
     ...d,
@@ -150,7 +150,7 @@ export async function getIncidentView(options: { db: Db; incidentId: string; now
     timeline: buildTimeline({ incident, deadlines, timeZone, userNames }),
     reports: incident.reports.map((r) => ({
       id: r.id,
-      stage: r.stage as ReportStage,
+      stage: r.stage,
       title: stageSpecs[r.stage].title,
       submittedAt: showInstant(r.submittedAt, timeZone),
       submittedBy: r.submittedBy,

@@ -104,16 +104,13 @@ export const evidenceLinkSchema = z
   .strict();
 export type EvidenceLinkInput = z.infer<typeof evidenceLinkSchema>;
 
-const isoDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, "Give holidays as dates, YYYY-MM-DD.")
-  .refine(
-    (d) => {
-      const day = new Date(`${d}T00:00:00Z`);
-      return !Number.isNaN(day.getTime()) && day.toISOString().startsWith(d);
-    },
-    { message: "This holiday is not a calendar date." },
-  );
+const isoDate = z.string().refine(
+  (d) => {
+    const day = new Date(`${d}T00:00:00Z`);
+    return /^\d{4}-\d{2}-\d{2}$/.test(d) && !Number.isNaN(day.getTime()) && day.toISOString().startsWith(d);
+  },
+  { message: "Give public holidays as calendar dates, YYYY-MM-DD." },
+);
 
 export const memberStateRulesSchema = z
   .object({

@@ -2,13 +2,13 @@
 // day and month deadlines roll to the next working day under national law (off by
 // default; hour deadlines never roll). New incidents take the authority and CSIRT
 // from here; the roll applies to every incident reported under that Member State.
+import { z } from "zod";
 import type { SessionUser } from "@/lib/auth/session";
 import type { Db } from "@/lib/db";
-import { recordAdminChange, type RecordFn } from "@/lib/ledger/admin-change";
+import { AppError } from "@/lib/errors";
 import type { MemberStateRulesInput } from "@/lib/incidents/inputs";
 import { memberStates, type MemberState } from "@/lib/incidents/member-states";
-import { AppError } from "@/lib/errors";
-import { z } from "zod";
+import { recordAdminChange, type RecordFn } from "@/lib/ledger/admin-change";
 
 export interface ReportingRulesView {
   memberState: MemberState;

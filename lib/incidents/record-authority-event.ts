@@ -16,7 +16,7 @@ import {
 } from "@/lib/incidents/incident-state";
 import type { IncidentEventInput } from "@/lib/incidents/inputs";
 
-export const authorityEventNames = { CSIRT_REPLY: "CSIRT reply", INTERMEDIATE_REPORT_REQUEST: "Request for an intermediate report" } as const;
+const authorityEventNames = { CSIRT_REPLY: "CSIRT reply", INTERMEDIATE_REPORT_REQUEST: "Request for an intermediate report" } as const;
 
 export async function recordAuthorityEvent(options: { db: Db; record: LedgerAppend; actor: SessionUser; incidentId: string; input: IncidentEventInput; now?: Date }) {
   const { db, actor, input } = options;

@@ -90,8 +90,6 @@ export const stageSpecs: Record<ReportStage, StageSpec> = {
   },
 };
 
-export const reportStageOrder: ReportStage[] = ["EARLY_WARNING", "NOTIFICATION", "INTERMEDIATE", "PROGRESS", "FINAL"];
-
 const longText = (label: string) => z.string({ error: `Fill in "${label}".` }).trim().max(20_000, "Keep this under 20,000 characters.");
 
 /** The zod schema of one stage's fields: required texts must not be empty. */

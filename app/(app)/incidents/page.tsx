@@ -58,7 +58,7 @@ export default async function IncidentsPage() {
           hint={`${overview.onTime.met} of ${overview.onTime.decided} due since ${formatDate({ date: overview.onTime.from, timeZone: "UTC" })}`}
         />
         <Stat
-          label="Next deadline"
+          label="Most urgent report"
           value={next?.nextDeadline?.dueAt ? <TimeLeft dueAt={next.nextDeadline.dueAt.iso} submitted={false} serverNow={serverNow} /> : "None"}
           hint={next?.nextDeadline ? `${next.nextDeadline.title}, ${next.reference}` : "nothing due"}
         />
@@ -90,7 +90,7 @@ export default async function IncidentsPage() {
                     <span className={`badge badge-${statusTones[r.status]}`}>{incidentStatusLabels[r.status]}</span>
                     <span className="sub">Severity {severityLabels[r.severity] ?? r.severity}</span>
                   </td>
-                  <td>
+                  <td className="nowrap">
                     {r.nextDeadline ? (
                       <>
                         {r.nextDeadline.title}
@@ -100,7 +100,7 @@ export default async function IncidentsPage() {
                       <span className="muted">{r.reportable ? "All reports in" : "Not significant: none owed"}</span>
                     )}
                   </td>
-                  <td>
+                  <td className="nowrap">
                     {r.nextDeadline?.dueAt ? (
                       <>
                         {r.nextDeadline.dueAt.local}
@@ -110,7 +110,7 @@ export default async function IncidentsPage() {
                       <span aria-label="none">—</span>
                     )}
                   </td>
-                  <td>
+                  <td className="nowrap">
                     {r.nextDeadline && (
                       <>
                         <TimeLeft dueAt={r.nextDeadline.dueAt?.iso ?? null} submitted={false} serverNow={serverNow} />
