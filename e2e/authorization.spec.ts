@@ -47,7 +47,20 @@ async function call(request: APIRequestContext, route: MutationRoute) {
 
 test("the mutation routes were found", () => {
   expect(allRoutes.map((r) => `${r.method} ${r.url}`)).toEqual(
-    expect.arrayContaining(["POST /api/users", "PATCH /api/users/x", "POST /api/users/x/password", ...readOnlyActions]),
+    expect.arrayContaining([
+      "POST /api/users",
+      "PATCH /api/users/x",
+      "POST /api/users/x/password",
+      "POST /api/incidents",
+      "PUT /api/incidents/x",
+      "POST /api/incidents/x/reports",
+      "POST /api/incidents/x/events",
+      "POST /api/incidents/x/significance",
+      "POST /api/incidents/x/evidence",
+      "DELETE /api/incidents/x/evidence/x",
+      "PUT /api/incidents/settings/x",
+      ...readOnlyActions,
+    ]),
   );
 });
 

@@ -1,6 +1,6 @@
 // Each role signs in and sees each main page; screenshots land in test-results/screenshots.
 import { expect, test } from "@playwright/test";
-import { mainPages, roles, storageStateFor } from "./support";
+import { demoIncidentId, incidentPages, mainPages, roles, storageStateFor } from "./support";
 
 for (const role of roles) {
   test.describe(`${role}`, () => {
@@ -14,6 +14,15 @@ for (const role of roles) {
         await page.screenshot({ path: `test-results/screenshots/${role.toLowerCase()}${path.replace("/", "-")}.png`, fullPage: true });
       }
     });
+
+    for (const { path, heading, name } of incidentPages) {
+      test(`sees the ${name} page`, async ({ page, request }) => {
+        await page.goto(path.replace("{demo}", await demoIncidentId(request)));
+        await expect(page.getByRole("heading", { level: 1, name: heading })).toBeVisible();
+        await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Incidents" })).toHaveAttribute("aria-current", "page");
+        await page.screenshot({ path: `test-results/screenshots/${role.toLowerCase()}-${name}.png`, fullPage: true });
+      });
+    }
   });
 }
 

@@ -35,6 +35,27 @@ export async function signInByApi(request: APIRequestContext, login: { email: st
   });
 }
 
+/** The demo incident the seed opens in Augsburg (notification sent, final report pending). */
+export const demoIncident = { reference: "INC-2026-001", title: "Copilot device token used from outside the shop floor" };
+
+export async function demoIncidentId(request: APIRequestContext): Promise<string> {
+  const overview = (await (await request.get("/api/incidents")).json()) as { open: { id: string; reference: string }[] };
+  const incident = overview.open.find((i) => i.reference === demoIncident.reference);
+  if (!incident) throw new Error(`the demo incident ${demoIncident.reference} is missing`);
+  return incident.id;
+}
+
+/** Incident pages below the overview; {demo} stands for the demo incident's id. */
+export const incidentPages = [
+  { path: "/incidents/{demo}", heading: demoIncident.title, name: "incident" },
+  { path: "/incidents/{demo}/edit", heading: "Change incident", name: "incident-edit" },
+  { path: "/incidents/{demo}/reports/new?stage=FINAL", heading: "Final report", name: "incident-report" },
+  { path: "/incidents/{demo}/significance", heading: "Significance assessment", name: "incident-significance" },
+  { path: "/incidents/{demo}/evidence", heading: "Link evidence", name: "incident-evidence" },
+  { path: "/incidents/new", heading: "Open an incident", name: "incident-new" },
+  { path: "/incidents/settings", heading: "Reporting rules", name: "incident-rules" },
+] as const;
+
 export const mainPages = [
   { path: "/conduits", heading: "Conduit inventory", navLabel: "Conduits" },
   { path: "/records", heading: "Audit records", navLabel: "Records" },

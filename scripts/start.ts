@@ -13,6 +13,7 @@ import Database from "better-sqlite3";
 import { childEnv, loadConfig, type Config } from "../lib/config";
 import { createDb } from "../lib/db";
 import { demoLoginsFile, ensureAuthSecret, ensurePrivateDir, writePrivateFile } from "../lib/data-dir";
+import { openLedgerStore, openLog } from "../lib/ledger";
 import { formatDemoLogins, isEmptyDatabase, seedDemoPlant } from "../lib/seed/demo-plant";
 import { migrateDeploy } from "./prisma";
 
@@ -68,7 +69,13 @@ async function seedIfEmpty(config: Config): Promise<void> {
       return;
     }
     say("empty database: seeding the demo plant (Augsburg, DE and Aveiro, PT)...");
-    const logins = await seedDemoPlant({ db });
+    // The demo incidents' steps go into the application's log, as the server would write them.
+    const store = openLedgerStore(config.database);
+    const log = await openLog({ config, store, logName: "app", writer: "app" });
+    const logins = await seedDemoPlant({ db, record: (input) => log.append(input) }).finally(async () => {
+      await log.close();
+      await store.close();
+    });
     const text = formatDemoLogins(logins);
     writePrivateFile({ file: demoLoginsFile(config), content: text });
     process.stdout.write(`\n${text}\n`);

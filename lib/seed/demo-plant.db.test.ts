@@ -2,21 +2,35 @@ import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyPassword } from "@/lib/auth/password";
+import { getIncidentView } from "@/lib/incidents/incident-view";
 import { conduitState } from "@/lib/inventory/conduit-state";
+import { openLedgerStore } from "@/lib/ledger";
+import { generateSigningKey } from "@/lib/ledger/keys";
+import { LogWriter } from "@/lib/ledger/log-writer";
+import type { LedgerStore } from "@/lib/ledger/store";
+import { verifyLedger } from "@/lib/ledger/verify";
 import { formatDemoLogins, isEmptyDatabase, seedDemoPlant, type DemoLogin } from "@/lib/seed/demo-plant";
 import { createTestDatabase, type TestDatabase } from "@/lib/testing/test-database";
 import { writeProviderSchema } from "@/scripts/prisma";
 
 let t: TestDatabase;
 let logins: DemoLogin[];
+let store: LedgerStore;
+let writer: LogWriter;
 const now = new Date("2026-11-26T10:00:00Z");
 
 beforeAll(async () => {
   t = await createTestDatabase();
+  store = openLedgerStore({ provider: t.provider, url: t.url });
+  writer = await LogWriter.open({ store, key: generateSigningKey(), log: { id: "app-seed", name: "app", writer: "app" }, checkpointEvery: 1000, checkpointSeconds: 3600 });
   expect(await isEmptyDatabase({ db: t.db })).toBe(true);
-  logins = await seedDemoPlant({ db: t.db, now });
+  logins = await seedDemoPlant({ db: t.db, record: (input) => writer.append(input), now });
 });
-afterAll(() => t?.drop());
+afterAll(async () => {
+  await writer?.close();
+  await store?.close();
+  await t?.drop();
+});
 
 describe("migrations", () => {
   it("bring the database exactly to the schema in prisma/schema.prisma (no migration missing)", () => {
@@ -83,6 +97,31 @@ describe("demo plant seed", () => {
     }
     expect(new Set(logins.map((l) => l.password)).size).toBe(4);
     expect(formatDemoLogins(logins)).toContain(logins[3]?.password);
+  });
+
+  it("opens two NIS2 incidents: one with the notification sent and the final report pending, one awaiting its early warning", async () => {
+    const incidents = await t.db.incident.findMany({ orderBy: { reference: "asc" } });
+    expect(incidents.map((i) => [i.reference, i.memberState, i.status])).toEqual([
+      ["INC-2026-001", "DE", "CONTAINED"],
+      ["INC-2026-002", "PT", "OPEN"],
+    ]);
+    const [notified, fresh] = await Promise.all(incidents.map((i) => getIncidentView({ db: t.db, incidentId: i.id, now })));
+    const statusOf = (view: typeof notified, stage: string) => view?.deadlines.find((d) => d.stage === stage);
+    expect(statusOf(notified, "EARLY_WARNING")?.status).toBe("met");
+    expect(statusOf(notified, "NOTIFICATION")?.status).toBe("met");
+    expect(statusOf(notified, "FINAL")).toMatchObject({ status: "upcoming", provisional: false });
+    expect(notified?.timeline.some((e) => e.title.startsWith("CSIRT reply from CERT-Bund"))).toBe(true);
+    expect(notified?.evidence.map((e) => e.kind).sort()).toEqual(["CONDUIT", "SUPPLIER"]);
+    expect(statusOf(fresh, "EARLY_WARNING")).toMatchObject({ status: "upcoming", submittedAt: null });
+    expect(statusOf(fresh, "EARLY_WARNING")?.dueAt?.iso).toBe(new Date(now.getTime() + 19 * 3600_000).toISOString());
+  });
+
+  it("records every incident step in the ledger, which verifies", async () => {
+    const submissions = await t.db.auditRecord.findMany({ where: { kind: "report_submission" } });
+    const reports = await t.db.incidentReport.findMany();
+    expect(submissions.map((r) => r.id).sort()).toEqual(reports.map((r) => r.ledgerRecordId).sort());
+    await writer.checkpoint();
+    expect((await verifyLedger({ store })).ok).toBe(true);
   });
 
   it("is not run again once the database holds data", async () => {

@@ -1,10 +1,13 @@
 // The demo plant: a realistic, fictional manufacturer with two plants in two EU Member
 // States, seeded on the first start of an empty database so that a newcomer finds
-// zones, conduits, devices and AI destinations to look at. Demo users get random
-// passwords; none is compiled into the product.
+// zones, conduits, devices and AI destinations to look at, and NIS2 incidents whose
+// steps are recorded in the ledger through `record`. Demo users get random passwords;
+// none is compiled into the product.
 import type { Db, Role } from "@/lib/db";
 import { roles } from "@/lib/auth/roles";
 import { generatePassword, hashPassword } from "@/lib/auth/password";
+import type { LedgerAppend } from "@/lib/incidents/incident-state";
+import { seedDemoIncidents } from "@/lib/seed/demo-incidents";
 
 export interface DemoLogin {
   role: Role;
@@ -28,7 +31,7 @@ export async function isEmptyDatabase(options: { db: Db }): Promise<boolean> {
   return plants === 0 && users === 0;
 }
 
-export async function seedDemoPlant(options: { db: Db; now?: Date }): Promise<DemoLogin[]> {
+export async function seedDemoPlant(options: { db: Db; record: LedgerAppend; now?: Date }): Promise<DemoLogin[]> {
   const now = options.now ?? new Date();
   const logins: DemoLogin[] = roles.map((role) => ({ role, ...demoUsers[role], password: generatePassword() }));
   const hashes = await Promise.all(logins.map((l) => hashPassword(l.password)));
@@ -133,6 +136,8 @@ export async function seedDemoPlant(options: { db: Db; now?: Date }): Promise<De
     // The casting camera has no conduit yet: the proxy denies it until one is approved.
   });
 
+  const ciso = await options.db.user.findUniqueOrThrow({ where: { email: demoUsers.CISO.email }, select: { id: true, email: true, name: true, role: true } });
+  await seedDemoIncidents({ db: options.db, record: options.record, ciso, now });
   return logins;
 }
 
