@@ -8,7 +8,7 @@ import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { hashDeviceToken } from "@/lib/devices/credentials";
 import { openLedgerStore } from "@/lib/ledger";
-import { seedDemoPlant } from "@/lib/seed/demo-plant";
+import { seedDemoPlantForTest } from "@/lib/testing/demo-seed";
 import { createTestDatabase, type TestDatabase } from "@/lib/testing/test-database";
 
 let t: TestDatabase;
@@ -24,7 +24,7 @@ function deviceTokenCli(...args: string[]) {
 
 beforeAll(async () => {
   t = await createTestDatabase();
-  await seedDemoPlant({ db: t.db });
+  await seedDemoPlantForTest({ database: t });
 });
 afterAll(async () => {
   await t?.drop();

@@ -14,7 +14,7 @@ import { generateSigningKey } from "@/lib/ledger/keys";
 import { LogWriter } from "@/lib/ledger/log-writer";
 import type { LedgerStore } from "@/lib/ledger/store";
 import { loadProviderKeyCipher, providerKeyHint } from "@/lib/secrets/provider-keys";
-import { seedDemoPlant } from "@/lib/seed/demo-plant";
+import { seedDemoPlantForTest } from "@/lib/testing/demo-seed";
 import { createTestDatabase, type TestDatabase } from "@/lib/testing/test-database";
 import type { ProxyLogger } from "@/proxy/core";
 import { startProxyServer } from "@/proxy/server";
@@ -50,7 +50,7 @@ function capturingLogger(lines: string[]): ProxyLogger {
 export async function startProxyFixture(options: { env?: Record<string, string>; upstream?: TestUpstream } = {}): Promise<ProxyFixture> {
   const database = await createTestDatabase();
   const { db } = database;
-  await seedDemoPlant({ db });
+  await seedDemoPlantForTest({ database });
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "conduit-proxy-"));
   const config = parseConfig({
     CONDUIT_DATA_DIR: dataDir,

@@ -15,7 +15,7 @@ import { generateSigningKey } from "@/lib/ledger/keys";
 import { LogWriter } from "@/lib/ledger/log-writer";
 import { parseEnvelope } from "@/lib/ledger/record";
 import type { LedgerStore } from "@/lib/ledger/store";
-import { seedDemoPlant } from "@/lib/seed/demo-plant";
+import { seedDemoPlantForTest } from "@/lib/testing/demo-seed";
 import { createTestDatabase, type TestDatabase } from "@/lib/testing/test-database";
 
 let t: TestDatabase;
@@ -26,7 +26,7 @@ let admin: SessionUser;
 
 beforeAll(async () => {
   t = await createTestDatabase();
-  await seedDemoPlant({ db: t.db, now: new Date("2026-11-26T10:00:00Z") });
+  await seedDemoPlantForTest({ database: t, now: new Date("2026-11-26T10:00:00Z") });
   store = openLedgerStore({ provider: t.provider, url: t.url });
   writer = await LogWriter.open({ store, key: generateSigningKey(), log: { id: "app-inventory", name: "app", writer: "app" }, checkpointEvery: 1000, checkpointSeconds: 3600 });
   record = (input) => writer.append(input);

@@ -7,7 +7,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openLedgerStore } from "@/lib/ledger";
 import { parseEnvelope } from "@/lib/ledger/record";
-import { seedDemoPlant } from "@/lib/seed/demo-plant";
+import { seedDemoPlantForTest } from "@/lib/testing/demo-seed";
 import { createTestDatabase, type TestDatabase } from "@/lib/testing/test-database";
 
 let t: TestDatabase;
@@ -24,7 +24,7 @@ function inventoryCli(...args: string[]) {
 
 beforeAll(async () => {
   t = await createTestDatabase();
-  await seedDemoPlant({ db: t.db, now: new Date("2026-11-26T10:00:00Z") });
+  await seedDemoPlantForTest({ database: t, now: new Date("2026-11-26T10:00:00Z") });
 });
 afterAll(async () => {
   await t?.drop();
