@@ -31,7 +31,8 @@ afterAll(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-it("issues a token once, lists it, revokes it, and refuses an auditor", async () => {
+// The command line starts five times; tsx start-up is slow on a busy machine.
+it("issues a token once, lists it, revokes it, and refuses an auditor", { timeout: 240_000 }, async () => {
   const issued = deviceTokenCli("issue", "aug-pdm-spindle", "--as", "compliance@nordwerk.example", "--label", "line 3 historian");
   expect(issued.code, issued.err).toBe(0);
   const token = issued.out.trim();

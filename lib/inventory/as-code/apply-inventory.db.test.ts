@@ -211,6 +211,7 @@ describe("apply", () => {
       message: [
         "Pruning would delete what must stay:",
         '  device "aug-wi-copilot" has 1 device credential(s) in its history; keep it in the file with status: DISABLED instead',
+        '  plant "aveiro" is named in 1 incident(s); it stays as long as they refer to it',
         '  plant "aveiro" has 1 classification rule(s); remove them in the application first',
       ].join("\n"),
     });

@@ -31,7 +31,8 @@ afterAll(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-describe("npm run inventory", () => {
+// Each test starts the command line a few times; tsx start-up is slow on a busy machine.
+describe("npm run inventory", { timeout: 240_000 }, () => {
   it("exports the inventory, and applying the export changes nothing", () => {
     const exported = inventoryCli("export", "--out", exportFile);
     expect(exported.code).toBe(0);
