@@ -46,7 +46,17 @@ async function call(request: APIRequestContext, route: MutationRoute) {
 
 test("the mutation routes were found", () => {
   expect(allRoutes.map((r) => `${r.method} ${r.url}`)).toEqual(
-    expect.arrayContaining(["POST /api/users", "PATCH /api/users/x", "POST /api/users/x/password", ...readOnlyActions]),
+    expect.arrayContaining([
+      "POST /api/users",
+      "PATCH /api/users/x",
+      "POST /api/users/x/password",
+      "POST /api/devices/x/credentials",
+      "POST /api/device-credentials/x/rotate",
+      "POST /api/device-credentials/x/revoke",
+      "PUT /api/destinations/x/provider-key",
+      "DELETE /api/destinations/x/provider-key",
+      ...readOnlyActions,
+    ]),
   );
 });
 

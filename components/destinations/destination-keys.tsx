@@ -84,7 +84,7 @@ export function DestinationKeys(props: { destinations: DestinationRow[]; canMana
                 </td>
                 {props.canManage && (
                   <td>
-                    <div style={{ display: "flex", gap: 8, flexWrap: "wrap" }}>
+                    <div className="row-actions">
                       <button type="button" className="btn btn-secondary btn-sm" disabled={busy} onClick={() => setPending({ action: "set", destination: d })}>
                         {d.providerKey.set ? "Replace key…" : "Set key…"}
                       </button>

@@ -84,7 +84,7 @@ function OneTimeToken(props: { issued: Issued; deviceName: string; openAiDestina
           </div>
         );
       })}
-      <button type="button" className="btn btn-secondary btn-sm" onClick={props.onDone}>
+      <button type="button" className="btn btn-secondary btn-sm one-time-done" onClick={props.onDone}>
         I have stored the token
       </button>
     </section>
@@ -123,11 +123,15 @@ export function DeviceCredentials(props: {
 
   async function onIssue(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const form = new FormData(event.currentTarget);
+    const target = event.currentTarget;
+    const form = new FormData(target);
     const days = String(form.get("expiresInDays") ?? "");
     await run(
       () => sendJson(`/api/devices/${encodeURIComponent(props.device.slug)}/credentials`, "POST", { label: form.get("label"), expiresInDays: days === "" ? null : Number(days) }),
-      showToken,
+      (data) => {
+        target.reset();
+        showToken(data);
+      },
     );
   }
 
@@ -215,7 +219,7 @@ export function DeviceCredentials(props: {
                 {props.canManage && (
                   <td>
                     {c.state !== "revoked" && (
-                      <div style={{ display: "flex", gap: 8, flexWrap: "wrap" }}>
+                      <div className="row-actions">
                         <button type="button" className="btn btn-secondary btn-sm" disabled={busy} onClick={() => setPending({ action: "rotate", credential: c })}>
                           Rotate…
                         </button>

@@ -15,7 +15,11 @@ import { proxyBaseUrl } from "@/lib/devices/sdk-setup";
 import { formatDateTime, humanize, providerLabels, purdueLabels } from "@/lib/format";
 import { conduitStateLabels, type ConduitState } from "@/lib/inventory/conduit-state";
 
-export const metadata: Metadata = { title: "Device" };
+export async function generateMetadata(props: { params: Promise<{ device: string }> }): Promise<Metadata> {
+  const slug = decodeURIComponent((await props.params).device);
+  const device = await db().device.findFirst({ where: { OR: [{ slug }, { id: slug }] }, select: { name: true } });
+  return { title: device?.name ?? "Device" };
+}
 
 const conduitTone: Record<ConduitState, Tone> = { in_force: "ok", expired: "danger", not_yet_valid: "warn", suspended: "warn", retired: "neutral" };
 
