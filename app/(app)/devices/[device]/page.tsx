@@ -16,7 +16,7 @@ import { formatDateTime, humanize, providerLabels, purdueLabels } from "@/lib/fo
 import { conduitStateLabels, type ConduitState } from "@/lib/inventory/conduit-state";
 
 export async function generateMetadata(props: { params: Promise<{ device: string }> }): Promise<Metadata> {
-  const slug = decodeURIComponent((await props.params).device);
+  const slug = (await props.params).device;
   const device = await db().device.findFirst({ where: { OR: [{ slug }, { id: slug }] }, select: { name: true } });
   return { title: device?.name ?? "Device" };
 }
@@ -26,7 +26,7 @@ const conduitTone: Record<ConduitState, Tone> = { in_force: "ok", expired: "dang
 export default async function DevicePage(props: { params: Promise<{ device: string }> }) {
   const user = await requirePageUser();
   const now = new Date();
-  const device = await getDevice({ db: db(), device: decodeURIComponent((await props.params).device), now });
+  const device = await getDevice({ db: db(), device: (await props.params).device, now });
   if (!device) notFound();
   const credentials = await listDeviceCredentials({ db: db(), device: device.id, now });
   const timeZone = device.plant.timeZone;
