@@ -35,6 +35,6 @@ export default defineConfig({
     timeout: 300_000,
     stdout: "pipe",
     stderr: "pipe",
-    env: { CONDUIT_DATA_DIR: e2eDataDir, PORT: String(e2ePort), HOST: "127.0.0.1", NEXTAUTH_URL: baseURL, LOG_LEVEL: "warn", LEDGER_CHECKPOINT_SECONDS: "1" },
+    env: { CONDUIT_DATA_DIR: e2eDataDir, PORT: String(e2ePort), HOST: "127.0.0.1", NEXTAUTH_URL: baseURL, LOG_LEVEL: "warn", LEDGER_CHECKPOINT_SECONDS: "1", PROXY_INVENTORY_REFRESH_MS: "200" },
   },
 });

@@ -17,7 +17,7 @@ test("the sign-in page has no WCAG A/AA violations", async ({ page }) => {
 test.describe("signed in", () => {
   test.use({ storageState: storageStateFor("ADMIN") });
 
-  // One test per page: axe takes seconds per page on a shared machine, and a failure names its page.
+  // One test per page: each gets its own time budget, and a failure names its page.
   for (const { path } of mainPages) {
     test(`${path} has no WCAG A/AA violations`, async ({ page }) => {
       await page.goto(path);

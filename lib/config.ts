@@ -32,7 +32,8 @@ const envSchema = z.object({
   // Inspection proxy. The standalone edge server listens on PROXY_HOST:PROXY_PORT and writes
   // its own log (PROXY_LOG_NAME); both mounts share the limits and timeouts.
   PROXY_HOST: z.string().min(1).default("127.0.0.1"),
-  PROXY_PORT: positiveInt(3100).refine((p) => p < 65536, "must be a TCP port"),
+  // 0 picks a free port (tests).
+  PROXY_PORT: z.coerce.number().int().min(0).max(65535).default(3100),
   PROXY_LOG_NAME: z.string().regex(/^[a-z0-9-]{1,40}$/, "lowercase letters, digits and - only").default("edge"),
   PROXY_MAX_BODY_BYTES: positiveInt(20 * 1024 * 1024),
   PROXY_UPSTREAM_TIMEOUT_MS: positiveInt(120_000),

@@ -28,6 +28,9 @@ export const permissions = {
   "incidents:write": ["ADMIN", "CISO", "COMPLIANCE_OFFICER"],
   "evidence:read": everyone,
   "evidence:create": ["ADMIN", "COMPLIANCE_OFFICER", "CISO"],
+  // A short-lived operator assertion for oneself, sent with AI calls from plant
+  // applications (proxy/operator.ts). Auditors do not operate plant applications.
+  "operator:assert": ["ADMIN", "COMPLIANCE_OFFICER", "CISO"],
   "users:read": everyone,
   "users:write": ["ADMIN"],
   "settings:write": ["ADMIN"],

@@ -27,7 +27,7 @@ import {
   verifyConsistency,
   type NodeId,
 } from "@/lib/ledger/merkle";
-import { genesisPrev, verifyCheckpointSignature, type SignedCheckpoint } from "@/lib/ledger/record";
+import { envelopeVersion, genesisPrev, verifyCheckpointSignature, type SignedCheckpoint } from "@/lib/ledger/record";
 import { CryptoPool, type SignatureCheck } from "@/lib/ledger/crypto-pool";
 import type { CheckpointRow, LedgerStore, RecordRow } from "@/lib/ledger/store";
 
@@ -201,18 +201,24 @@ async function verifyLog(options: {
   let anchorRoot: string | null = null;
   let signaturesChecked = 0;
   let coveredByCheckpoints = 0;
-  let pending: { row: RecordRow; check: SignatureCheck }[] = [];
+  // Records waiting for a checkpoint to vouch for them, and the public key each names;
+  // two flat arrays, as most of them are dropped again a few hundred records later.
+  let pending: RecordRow[] = [];
+  let pendingKeys: string[] = [];
   let checking: Promise<void>[] = [];
   let inFlight: Promise<void>[] = [];
   const checkSignatures = () => {
     const batch = pending;
+    const spkis = pendingKeys;
     pending = [];
+    pendingKeys = [];
     if (batch.length === 0) return;
     signaturesChecked += batch.length;
+    const checks: SignatureCheck[] = batch.map((row, i) => ({ text: row.envelope, signature: row.signature, spki: spkis[i]! }));
     checking.push(
-      options.pool.verify(batch.map((s) => s.check)).then((results) =>
+      options.pool.verify(checks).then((results) =>
         results.forEach((ok, i) => {
-          const { row } = batch[i]!;
+          const row = batch[i]!;
           if (!ok) report({ seq: row.seq, recordId: row.id, problem: "the signature does not verify: the record was forged or edited" });
         }),
       ),
@@ -226,11 +232,13 @@ async function verifyLog(options: {
       if (row.seq !== expectedSeq) {
         report({ seq: expectedSeq, problem: row.seq > expectedSeq ? `records ${expectedSeq}..${row.seq - 1} are missing: deleted` : `sequence number ${row.seq} repeats` });
       }
-      const envelope = envelopeFields(row.envelope);
-      const leaf = checkRecord({ row, envelope, prev, keys, report });
+      const { leaf, key } = checkRecord({ row, prev, keys, report });
       // A record signed with no key of this log is already reported by checkRecord.
-      const spki = spkiOf.get(envelope?.key ?? "");
-      if (spki) pending.push({ row, check: { text: row.envelope, signature: row.signature, spki } });
+      const spki = spkiOf.get(key ?? "");
+      if (spki) {
+        pending.push(row);
+        pendingKeys.push(spki);
+      }
       for (const node of frontier.append(leaf)) completed.push({ id: { level: node.level, index: node.index }, hash: node.hash.toString("hex") });
       prev = leaf.toString("hex");
       expectedSeq = row.seq + 1;
@@ -241,6 +249,7 @@ async function verifyLog(options: {
           if (options.signatureChecks === "uncovered") {
             coveredByCheckpoints += pending.length;
             pending = [];
+            pendingKeys = [];
           }
         } else {
           report({ seq: size - 1, problem: `checkpoint at size ${size} does not match the records before it: they were changed` });
@@ -301,23 +310,8 @@ interface EnvelopeFields {
   log: string;
 }
 
-/**
- * Reads the fields verification compares. The signature binds the exact stored text, so no
- * schema or canonical-form check is needed to detect an edit. In canonical order the body
- * sits between "at" and "id", so the header fields are read from the text's two ends
- * without parsing the body; anything unexpected falls back to a full parse.
- */
+/** Reads the fields verification compares, from an envelope that failed the fast check. */
 function envelopeFields(text: string): EnvelopeFields | null {
-  const tail = text.lastIndexOf('},"id":"');
-  if (text.startsWith('{"at":"') && tail > 0) {
-    try {
-      const e = JSON.parse(`{${text.slice(tail + 2)}`) as Record<string, unknown>;
-      const at = text.slice(7, text.indexOf('"', 7));
-      if (hasHeaderFields({ ...e, at })) return { ...(e as unknown as EnvelopeFields), at };
-    } catch {
-      // Not the canonical shape: the full parse below decides.
-    }
-  }
   try {
     const e = JSON.parse(text) as Record<string, unknown>;
     return hasHeaderFields(e) ? (e as unknown as EnvelopeFields) : null;
@@ -331,22 +325,33 @@ function hasHeaderFields(e: Record<string, unknown>): boolean {
   return typeof e.seq === "number" && strings.every((f) => typeof e[f] === "string");
 }
 
-/** Checks one stored record against its envelope (the signature is checked apart); returns the leaf hash recomputed from the envelope. */
+/**
+ * Checks one stored record against its envelope (the signature is checked apart); returns
+ * the leaf hash recomputed from the envelope and the key the envelope names. A canonical
+ * envelope starts with its time and ends with every other header field, so an intact
+ * record is confirmed by comparing those two ends with what its columns and the chain
+ * say, without parsing the body; anything else is parsed and each difference named.
+ */
 function checkRecord(options: {
   row: RecordRow;
-  envelope: EnvelopeFields | null;
   prev: string;
   keys: Map<string, KeyObject>;
   report: (p: Omit<VerificationProblem, "logId">) => void;
-}): Buffer {
+}): { leaf: Buffer; key: string | null } {
   const { row, report } = options;
   const at = { seq: row.seq, recordId: row.id };
   const leaf = leafHash(Buffer.from(row.envelope, "utf8"));
   if (leaf.toString("hex") !== row.leafHash) report({ ...at, problem: "the stored leaf hash does not match the envelope: the record was edited" });
-  const envelope = options.envelope;
+  const head = `{"at":"${row.at}","body":`;
+  const tail = `,"id":${JSON.stringify(row.id)},"key":${JSON.stringify(row.keyId)},"kind":${JSON.stringify(row.kind)},"log":${JSON.stringify(row.logId)},"prev":"${options.prev}","seq":${row.seq},"v":${envelopeVersion}}`;
+  if (row.envelope.startsWith(head) && row.envelope.endsWith(tail)) {
+    if (!options.keys.has(row.keyId)) report({ ...at, problem: `signed with key ${row.keyId.slice(0, 16)}…, which is not a valid key of this log` });
+    return { leaf, key: row.keyId };
+  }
+  const envelope = envelopeFields(row.envelope);
   if (!envelope) {
     report({ ...at, problem: "the envelope is not a well-formed record: it was edited" });
-    return leaf;
+    return { leaf, key: null };
   }
   const mismatched = [
     envelope.seq !== row.seq && "seq",
@@ -359,7 +364,7 @@ function checkRecord(options: {
   if (mismatched.length > 0) report({ ...at, problem: `column ${mismatched.join(", ")} differs from the signed envelope: the record was edited or moved` });
   if (envelope.prev !== options.prev) report({ ...at, problem: "the hash chain is broken here: the previous record was changed, removed or reordered" });
   if (!options.keys.has(envelope.key)) report({ ...at, problem: `signed with key ${envelope.key.slice(0, 16)}…, which is not a valid key of this log` });
-  return leaf;
+  return { leaf, key: envelope.key };
 }
 
 async function checkStoredNodes(options: {
@@ -368,24 +373,23 @@ async function checkStoredNodes(options: {
   completed: { id: NodeId; hash: string }[];
   report: (p: Omit<VerificationProblem, "logId">) => void;
 }): Promise<void> {
-  // The nodes a batch completes are consecutive on each level: one range read per level.
-  const stored = new Map<string, string>();
-  const levels = new Map<number, number[]>();
-  for (const { id } of options.completed) {
-    const indexes = levels.get(id.level);
-    if (indexes) indexes.push(id.index);
-    else levels.set(id.level, [id.index]);
+  // The nodes a batch completes are consecutive on each level: one range read per level,
+  // compared by position (a missing row shifts nothing: the index is checked too).
+  const levels = new Map<number, { index: number; hash: string }[]>();
+  for (const { id, hash } of options.completed) {
+    const nodes = levels.get(id.level);
+    if (nodes) nodes.push({ index: id.index, hash });
+    else levels.set(id.level, [{ index: id.index, hash }]);
   }
-  for (const [level, indexes] of levels) {
-    // Appended in order, so the first and last are the lowest and highest index.
-    const from = indexes[0]!;
-    const rows = await options.store.readNodeLevel({ logId: options.logId, level, fromIndex: from, limit: indexes.at(-1)! - from + 1 });
-    for (const row of rows) stored.set(nodeKey({ level, index: row.index }), row.hash);
-  }
-  for (const node of options.completed) {
-    const found = stored.get(nodeKey(node.id));
-    if (found !== node.hash) {
-      options.report({ problem: `tree node ${nodeKey(node.id)} is ${found ? "different from" : "missing for"} the records it covers` });
+  for (const [level, nodes] of levels) {
+    const from = nodes[0]!.index;
+    const rows = await options.store.readNodeLevel({ logId: options.logId, level, fromIndex: from, limit: nodes.at(-1)!.index - from + 1 });
+    for (const node of nodes) {
+      const atPosition = rows[node.index - from];
+      const found = atPosition?.index === node.index ? atPosition.hash : rows.find((r) => r.index === node.index)?.hash;
+      if (found !== node.hash) {
+        options.report({ problem: `tree node ${nodeKey({ level, index: node.index })} is ${found ? "different from" : "missing for"} the records it covers` });
+      }
     }
   }
 }

@@ -23,6 +23,7 @@ const permissionLabels: Record<Permission, string> = {
   "incidents:write": "Manage incidents and submit reports",
   "evidence:read": "View evidence packs",
   "evidence:create": "Create evidence packs",
+  "operator:assert": "Vouch for oneself as operator of AI calls",
   "users:read": "View user accounts",
   "users:write": "Manage user accounts",
   "settings:write": "Change system settings",

@@ -1,0 +1,37 @@
+// Operator assertions issued by this application: a signed-in person gets a short-lived
+// Ed25519-signed JWT naming them, which a plant application sends along with its AI
+// calls (header x-conduit-operator-assertion), so the proxy records the operator as
+// verified. The signing key lives under <data>/keys/ beside the ledger keys; its public
+// half is registered as the issuer "conduit-ledger", which every proxy instance reads.
+import { randomUUID } from "node:crypto";
+import { SignJWT } from "jose";
+import type { SessionUser } from "@/lib/auth/session";
+import type { Config } from "@/lib/config";
+import type { Db } from "@/lib/db";
+import { loadOrCreateSigningKey } from "@/lib/ledger/keys";
+import { operatorAssertionAudience } from "@/proxy/operator";
+
+export const appIssuerSlug = "conduit-ledger";
+
+export async function issueOperatorAssertion(options: { db: Db; config: Config; user: SessionUser; now?: Date }) {
+  const { db, config, user } = options;
+  const key = loadOrCreateSigningKey({ keysDir: config.ledger.keysDir, logName: "operator-assertions" });
+  const publicKeySpki = key.spki.toString("base64");
+  await db.operatorAssertionIssuer.upsert({
+    where: { slug: appIssuerSlug },
+    create: { slug: appIssuerSlug, name: "Conduit Ledger (signed-in users)", publicKeySpki },
+    update: { publicKeySpki, revokedAt: null },
+  });
+  const now = Math.floor((options.now ?? new Date()).getTime() / 1000);
+  const expiresAt = now + config.proxy.operatorAssertionMaxAgeSeconds;
+  const assertion = await new SignJWT({ name: user.name })
+    .setProtectedHeader({ alg: "EdDSA", typ: "JWT" })
+    .setIssuer(appIssuerSlug)
+    .setSubject(user.email)
+    .setAudience(operatorAssertionAudience)
+    .setIssuedAt(now)
+    .setExpirationTime(expiresAt)
+    .setJti(randomUUID())
+    .sign(key.privateKey);
+  return { assertion, operator: `${user.email}@${appIssuerSlug}`, expiresAt: new Date(expiresAt * 1000).toISOString(), header: "x-conduit-operator-assertion" };
+}

@@ -1,0 +1,469 @@
+// The inspection proxy: a standard Request in, a Response out, no framework. Per call it
+// identifies the device (its own token), the workstation, zone, plant and operator;
+// authorises the zone-to-destination conduit (deny by default); classifies everything
+// the request carries and blocks, redacts or flags what exceeds the conduit's level;
+// makes the call's record durable in the ledger BEFORE anything reaches the provider;
+// forwards with the provider key only the proxy holds; passes the response through
+// chunk by chunk, metering it on the way; and records how the call ended.
+import { createHash } from "node:crypto";
+import type { AppendedRecord } from "@/lib/ledger/log-writer";
+import type { RecordRow } from "@/lib/ledger/store";
+import { uuidv7 } from "@/lib/ledger/log-writer";
+import { authorizeCall, type ConduitRule } from "@/proxy/authorize";
+import { applyConduitLimit, type Classification } from "@/proxy/classify";
+import type { DeviceUsage } from "@/proxy/device-usage";
+import { ProxyError, proxyErrorResponse, type ProxyErrorCode } from "@/proxy/errors";
+import type { InventoryCache, InventorySnapshot, ProxyCredential, ProxyDestination } from "@/proxy/inventory";
+import type { OperatorIdentity, OperatorResolver } from "@/proxy/operator";
+import { handleOversight } from "@/proxy/oversight";
+import { adapterFor, ProviderRequestError, type ParsedRequest, type ProviderAdapter } from "@/proxy/providers";
+import { findDeviceToken } from "@/proxy/providers/forwarding";
+import type { Spool } from "@/proxy/spool";
+
+export const purposeHeader = "x-conduit-purpose";
+export const recordIdHeader = "x-conduit-record-id";
+
+export interface ProxyLedger {
+  append(input: { kind: string; body: unknown; id?: string }): Promise<AppendedRecord>;
+  readRecordById(id: string): Promise<RecordRow | null>;
+}
+
+export interface ProxyLogger {
+  warn(fields: object, message: string): void;
+  error(fields: object, message: string): void;
+}
+
+export interface InspectionProxyOptions {
+  inventory: InventoryCache;
+  ledger: ProxyLedger;
+  spool: Spool;
+  usage: DeviceUsage;
+  operators: OperatorResolver;
+  limits: { maxBodyBytes: number; upstreamTimeoutMs: number; streamIdleTimeoutMs: number };
+  logger: ProxyLogger;
+  fetch?: typeof fetch;
+  now?: () => number;
+}
+
+export interface IncomingCall {
+  /** The path below the mount point: /<destination>/<provider path>, still percent-encoded. */
+  path: string;
+  /** The caller's address as the server saw it. */
+  sourceAddress: string | null;
+}
+
+type CallContext = {
+  plant: string | null;
+  zone: string | null;
+  workstation: string | null;
+  device: string | null;
+  credential: string | null;
+  application: string | null;
+  operator: OperatorIdentity;
+  purpose: string | null;
+  sourceAddress: string | null;
+};
+
+/** What is known about a call when it is refused; each refusal is recorded with it. */
+interface Attempt {
+  context: CallContext;
+  destination: ProxyDestination | null;
+  conduit: ConduitRule | null;
+  parsed: ParsedRequest | null;
+  classification: Classification | null;
+  request: { sha256: string | null; bytes: number };
+}
+
+// Why an upstream request was aborted: the reason decides the recorded outcome.
+const timedOut = Symbol("timed out");
+const clientGone = Symbol("client aborted");
+
+// Headers of the provider's response that must not be relayed: hop-by-hop, and those
+// that describe the encoding fetch already undid.
+const droppedResponseHeaders = new Set(["connection", "keep-alive", "transfer-encoding", "content-encoding", "content-length", "set-cookie", "upgrade", "trailer"]);
+
+function sha256Hex(data: Uint8Array): string {
+  return createHash("sha256").update(data).digest("hex");
+}
+
+export class InspectionProxy {
+  private readonly fetch: typeof fetch;
+  private readonly now: () => number;
+
+  constructor(private readonly options: InspectionProxyOptions) {
+    this.fetch = options.fetch ?? fetch;
+    this.now = options.now ?? Date.now;
+  }
+
+  async handle(request: Request, call: IncomingCall): Promise<Response> {
+    const [first = "", ...rest] = call.path.replace(/^\/+/, "").split("/");
+    if (first === "_conduit") return this.control(request, call, rest.join("/"));
+    try {
+      return await this.proxyCall(request, call, first, `/${rest.join("/")}`);
+    } catch (error) {
+      if (error instanceof ProxyError) return proxyErrorResponse({ error });
+      this.options.logger.error({ err: error }, "proxy call failed unexpectedly");
+      return proxyErrorResponse({ error: new ProxyError({ code: "internal", message: "The proxy could not complete the call." }) });
+    }
+  }
+
+  private async control(request: Request, call: IncomingCall, route: string): Promise<Response> {
+    if (route === "health") return Response.json({ status: "ok", spooled: this.options.spool.size });
+    if (route === "oversight") {
+      const snapshot = await this.options.inventory.current();
+      return handleOversight({ request, snapshot, sourceAddress: call.sourceAddress, ledger: this.options.ledger, spool: this.options.spool, operators: this.options.operators, authenticate: (token) => this.authenticate({ token, snapshot }), now: this.now() });
+    }
+    return proxyErrorResponse({ error: new ProxyError({ code: "unsupported_endpoint", message: `No proxy control endpoint "${route}".` }) });
+  }
+
+  /** The device behind a token; refusals say exactly what is wrong with the token. */
+  authenticate(options: { token: string | null; snapshot: InventorySnapshot }): ProxyCredential {
+    if (!options.token) throw new ProxyError({ code: "device_token_missing", message: "Send the device token where your SDK sends its API key." });
+    const credential = options.snapshot.credentialsByHash.get(createHash("sha256").update(options.token, "utf8").digest("hex"));
+    if (!credential) throw new ProxyError({ code: "invalid_device_token", message: "The device token is not valid." });
+    if (credential.revokedAt !== null) throw new ProxyError({ code: "device_token_revoked", message: `Device token ${credential.tokenPrefix}… was revoked.` });
+    if (credential.expiresAt !== null && credential.expiresAt <= this.now()) throw new ProxyError({ code: "device_token_expired", message: `Device token ${credential.tokenPrefix}… has expired.` });
+    if (credential.device.disabled) throw new ProxyError({ code: "device_disabled", message: `Device ${credential.device.slug} is disabled.` });
+    return credential;
+  }
+
+  private async proxyCall(request: Request, call: IncomingCall, destinationSlug: string, providerPath: string): Promise<Response> {
+    const started = performance.now();
+    const now = this.now();
+    const url = new URL(request.url);
+    const snapshot = await this.options.inventory.current();
+    const destination = snapshot.destinations.get(safeDecode(destinationSlug)) ?? null;
+    const adapter = destination ? adapterFor(destination.provider) : null;
+    const attempt: Attempt = {
+      context: { plant: null, zone: null, workstation: null, device: null, credential: null, application: null, operator: { id: null, assurance: "none" }, purpose: null, sourceAddress: call.sourceAddress },
+      destination,
+      conduit: null,
+      parsed: null,
+      classification: null,
+      request: { sha256: null, bytes: 0 },
+    };
+    const refuse = (error: ProxyError) => this.refuse({ attempt, error });
+
+    // 1. Who is calling.
+    const token = adapter
+      ? adapter.deviceToken({ headers: request.headers, search: url.searchParams })
+      : findDeviceToken({ headers: request.headers, search: url.searchParams, places: { headers: ["authorization", "x-api-key", "api-key", "x-goog-api-key"], queryKey: true } });
+    let credential: ProxyCredential;
+    try {
+      credential = this.authenticate({ token, snapshot });
+    } catch (error) {
+      if (error instanceof ProxyError) return refuse(error);
+      throw error;
+    }
+    const device = credential.device;
+    const workstation = device.workstation ?? (call.sourceAddress ? (snapshot.workstationsByAddress.get(call.sourceAddress) ?? null) : null);
+    Object.assign(attempt.context, {
+      plant: device.plant.slug,
+      zone: device.zone.slug,
+      workstation: workstation?.hostname ?? null,
+      device: device.slug,
+      credential: credential.id,
+      application: device.application,
+      purpose: request.headers.get(purposeHeader)?.trim() || device.defaultPurpose,
+    });
+    try {
+      attempt.context.operator = await this.options.operators.resolve({ headers: request.headers, issuers: snapshot.issuers, mayAssertOperator: device.mayAssertOperator, now });
+    } catch (error) {
+      if (error instanceof ProxyError) return refuse(error);
+      throw error;
+    }
+    if (!destination || !adapter) return refuse(new ProxyError({ code: "unknown_destination", message: `No AI destination "${safeDecode(destinationSlug)}".` }));
+
+    // 2. What it asks for.
+    let body: Uint8Array;
+    try {
+      body = await readBody({ request, maxBytes: this.options.limits.maxBodyBytes });
+    } catch (error) {
+      if (error instanceof ProxyError) return refuse(error);
+      throw error;
+    }
+    attempt.request = { sha256: sha256Hex(body), bytes: body.byteLength };
+    let parsed: ParsedRequest;
+    try {
+      parsed = adapter.parseRequest({ method: request.method, path: providerPath, search: url.searchParams, contentType: request.headers.get("content-type"), body });
+    } catch (error) {
+      if (error instanceof ProviderRequestError) return refuse(new ProxyError({ code: error.code, message: error.message }));
+      throw error;
+    }
+    attempt.parsed = parsed;
+
+    // 3. Whether a conduit allows it.
+    const authorization = authorizeCall({
+      conduits: snapshot.conduits.get(`${device.zone.id} ${destination.id}`) ?? [],
+      call: { purpose: attempt.context.purpose, model: parsed.model, endpoint: parsed.endpoint, now },
+      zone: device.zone.slug,
+      destination: destination.slug,
+    });
+    attempt.conduit = authorization.conduit;
+    if (!authorization.ok) {
+      if (authorization.code === "conduit_not_authorized") this.options.usage.unauthorisedFlow({ deviceId: device.id, destinationId: destination.id, code: authorization.code, now });
+      return refuse(new ProxyError({ code: authorization.code, message: authorization.message }));
+    }
+    const conduit = authorization.conduit;
+
+    // 4. What the request carries, against the conduit's level.
+    const classifier = snapshot.classifiers.get(device.plant.id) ?? snapshot.classifiers.get("")!;
+    const classification = classifier.classify({ parts: parsed.parts });
+    attempt.classification = classification;
+    const limit = applyConduitLimit({ parts: parsed.parts, classification, maxDataClass: conduit.maxDataClass, overLimitAction: conduit.overLimitAction });
+    if (limit.outcome === "block") {
+      return refuse(new ProxyError({ code: "data_class_exceeded", message: `The request is ${classification.level} (${limit.overLimitLabels.join(", ")}); conduit ${conduit.slug} allows up to ${conduit.maxDataClass}.` }));
+    }
+    const forwardBody = limit.outcome === "redact" ? adapter.rewriteBody({ request: parsed, replacements: limit.replacements }) : body;
+    if (destination.apiKey === null && destination.provider !== "GENERIC_INFERENCE") {
+      return refuse(new ProxyError({ code: "provider_key_missing", message: `Destination ${destination.slug} has no provider key configured.` }));
+    }
+
+    // 5. The record, durable before anything leaves the plant.
+    const flags: string[] = [];
+    if (limit.outcome === "flag") flags.push("data_class_exceeded");
+    if (this.options.usage.seen({ credentialId: credential.id, deviceId: device.id, sourceAddress: call.sourceAddress, now })) flags.push("shared_token");
+    const callRecordId = uuidv7(now);
+    const callRecord = {
+      kind: "ai_call",
+      id: callRecordId,
+      body: {
+        outcome: limit.outcome === "redact" ? "redacted" : limit.outcome === "flag" ? "flagged" : "allowed",
+        context: attempt.context,
+        conduit: conduit.slug,
+        destination: destination.slug,
+        provider: destination.provider,
+        endpoint: parsed.endpoint,
+        model: parsed.model,
+        stream: parsed.stream,
+        classification: { level: classification.level, labels: classification.labels },
+        request: attempt.request,
+        forwarded: forwardBody === body ? attempt.request : { sha256: sha256Hex(forwardBody), bytes: forwardBody.byteLength },
+        flags,
+      },
+    };
+    const durable = await this.makeDurable({ record: callRecord, failOpen: conduit.failMode === "OPEN" });
+    if (!durable) {
+      return refuse(new ProxyError({ code: "ledger_unavailable", message: "The audit ledger cannot record the call, and this conduit does not forward unrecorded calls. Try again later." }));
+    }
+
+    // 6. Forward, and relay the answer as it comes.
+    return this.forward({ request, adapter, destination, providerPath, url, forwardBody, parsed, callRecordId, started });
+  }
+
+  private async forward(options: {
+    request: Request;
+    adapter: ProviderAdapter;
+    destination: ProxyDestination;
+    providerPath: string;
+    url: URL;
+    forwardBody: Uint8Array;
+    parsed: ParsedRequest;
+    callRecordId: string;
+    started: number;
+  }): Promise<Response> {
+    const { request, adapter, destination, parsed, callRecordId, started } = options;
+    const upstream = adapter.upstreamRequest({ baseUrl: destination.baseUrl, path: options.providerPath, search: options.url.searchParams, headers: request.headers, apiKey: destination.apiKey });
+    const abort = new AbortController();
+    const onClientAbort = () => abort.abort(clientGone);
+    request.signal.addEventListener("abort", onClientAbort, { once: true });
+    let timer = setTimeout(() => abort.abort(timedOut), this.options.limits.upstreamTimeoutMs);
+    const finished = (result: Omit<ResultFields, "durationMs">) => {
+      clearTimeout(timer);
+      request.signal.removeEventListener("abort", onClientAbort);
+      this.recordResult({ callRecordId, ...result, durationMs: performance.now() - started });
+    };
+
+    let response: Response;
+    try {
+      const hasBody = request.method !== "GET" && request.method !== "HEAD";
+      response = await this.fetch(upstream.url, { method: request.method, headers: upstream.headers, body: hasBody ? (options.forwardBody as Uint8Array<ArrayBuffer>) : undefined, signal: abort.signal, redirect: "manual" });
+    } catch {
+      const reason = abort.signal.reason;
+      const outcome = reason === timedOut ? "timed_out" : reason === clientGone ? "client_aborted" : "failed";
+      finished({ outcome, status: null, sha256: null, bytes: 0, ttfbMs: null, metered: null, error: outcome === "failed" ? "upstream_unreachable" : null });
+      const error =
+        outcome === "timed_out"
+          ? new ProxyError({ code: "upstream_timeout", message: `${destination.slug} did not answer within ${this.options.limits.upstreamTimeoutMs} ms.` })
+          : new ProxyError({ code: "upstream_unreachable", message: `${destination.slug} could not be reached.` });
+      return proxyErrorResponse({ error, headers: { [recordIdHeader]: callRecordId } });
+    }
+
+    const headers = new Headers();
+    for (const [name, value] of response.headers) if (!droppedResponseHeaders.has(name)) headers.append(name, value);
+    headers.set(recordIdHeader, callRecordId);
+    const status = response.status;
+    const meter = adapter.responseMeter({ endpoint: parsed.endpoint, contentType: response.headers.get("content-type") });
+    const reader = response.body?.getReader();
+    if (!reader) {
+      finished({ outcome: status >= 400 ? "failed" : "completed", status, sha256: sha256Hex(new Uint8Array(0)), bytes: 0, ttfbMs: performance.now() - started, metered: meter.finish(), error: null });
+      return new Response(null, { status, headers });
+    }
+
+    // Pulled one chunk at a time, only when the client reads: nothing is buffered, and
+    // chunks leave when they arrive. A silent stream is cut after the idle timeout.
+    const hash = createHash("sha256");
+    let bytes = 0;
+    let ttfbMs: number | null = null;
+    let done = false;
+    const end = (outcome: ResultFields["outcome"], error: string | null) => {
+      if (done) return;
+      done = true;
+      finished({ outcome, status, sha256: hash.digest("hex"), bytes, ttfbMs, metered: meter.finish(), error });
+    };
+    const idle = this.options.limits.streamIdleTimeoutMs;
+    const body = new ReadableStream<Uint8Array>(
+      {
+        pull: async (controller) => {
+          clearTimeout(timer);
+          timer = setTimeout(() => abort.abort(timedOut), idle);
+          try {
+            const chunk = await reader.read();
+            if (chunk.done) {
+              controller.close();
+              end(status >= 400 ? "failed" : "completed", null);
+              return;
+            }
+            ttfbMs ??= performance.now() - started;
+            meter.push(chunk.value);
+            hash.update(chunk.value);
+            bytes += chunk.value.byteLength;
+            controller.enqueue(chunk.value);
+          } catch (error) {
+            const reason = abort.signal.reason;
+            end(reason === timedOut ? "timed_out" : reason === clientGone ? "client_aborted" : "failed", reason === timedOut ? "stream_idle_timeout" : "upstream_stream_error");
+            controller.error(error);
+          }
+        },
+        cancel: async () => {
+          // The client went away: stop the provider too, and say so in the record.
+          end("client_aborted", null);
+          abort.abort(clientGone);
+          await reader.cancel().catch(() => undefined);
+        },
+      },
+      { highWaterMark: 0 },
+    );
+    return new Response(body, { status, statusText: response.statusText, headers });
+  }
+
+  /** Appends a record before the call goes on; a fail-open conduit falls back to the spool. */
+  private async makeDurable(options: { record: { kind: string; id: string; body: unknown }; failOpen: boolean }): Promise<boolean> {
+    try {
+      await this.options.ledger.append(options.record);
+      return true;
+    } catch (error) {
+      this.options.logger.warn({ err: error, recordId: options.record.id }, "the ledger could not append a call record");
+      if (!options.failOpen) return false;
+      try {
+        await this.options.spool.write(options.record);
+        return true;
+      } catch (spoolError) {
+        this.options.logger.error({ err: spoolError, recordId: options.record.id }, "neither the ledger nor the spool could take a call record");
+        return false;
+      }
+    }
+  }
+
+  /** Records a refused call (to the spool when the ledger cannot write) and answers the refusal. */
+  private async refuse(options: { attempt: Attempt; error: ProxyError }): Promise<Response> {
+    const { attempt, error } = options;
+    const record = {
+      kind: "ai_call_denied",
+      id: uuidv7(this.now()),
+      body: {
+        code: error.code,
+        context: attempt.context,
+        conduit: attempt.conduit?.slug ?? null,
+        destination: attempt.destination?.slug ?? null,
+        endpoint: attempt.parsed?.endpoint ?? null,
+        model: attempt.parsed?.model ?? null,
+        classification: attempt.classification ? { level: attempt.classification.level, labels: attempt.classification.labels } : null,
+        request: attempt.request,
+      },
+    };
+    if (!(await this.makeDurable({ record, failOpen: true }))) {
+      this.options.logger.error({ code: error.code, device: attempt.context.device }, "a refused call could not be recorded");
+    }
+    return proxyErrorResponse({ error, headers: { [recordIdHeader]: record.id } });
+  }
+
+  /** The call's end, linked to its record; written after the response, never delaying it. */
+  private recordResult(result: ResultFields & { callRecordId: string }): void {
+    const metered = result.metered;
+    const record = {
+      kind: "ai_call_result",
+      id: uuidv7(this.now()),
+      body: {
+        callRecordId: result.callRecordId,
+        outcome: result.outcome,
+        response: { sha256: result.sha256, bytes: result.bytes, status: result.status },
+        model: metered?.model ?? null,
+        usage: { inputTokens: metered?.inputTokens ?? null, outputTokens: metered?.outputTokens ?? null },
+        finishReason: metered?.finishReason ?? null,
+        responseId: metered?.responseId ?? null,
+        ttfbMs: result.ttfbMs === null ? null : round(result.ttfbMs),
+        durationMs: round(result.durationMs),
+        error: result.error ?? metered?.error ?? null,
+      },
+    };
+    void this.makeDurable({ record, failOpen: true }).then((ok) => {
+      if (!ok) this.options.logger.error({ recordId: record.id, callRecordId: result.callRecordId }, "a call result could not be recorded");
+    });
+  }
+}
+
+interface ResultFields {
+  outcome: "completed" | "failed" | "timed_out" | "client_aborted";
+  status: number | null;
+  sha256: string | null;
+  bytes: number;
+  ttfbMs: number | null;
+  durationMs: number;
+  metered: ReturnType<ReturnType<ProviderAdapter["responseMeter"]>["finish"]> | null;
+  error: string | null;
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
+}
+
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+/** Reads a request body up to a limit, refusing early on a declared length over it. */
+export async function readBody(options: { request: Request; maxBytes: number }): Promise<Uint8Array> {
+  const { request, maxBytes } = options;
+  const tooLarge = () => new ProxyError({ code: "payload_too_large", message: `The request body exceeds ${maxBytes} bytes.` });
+  const declared = Number(request.headers.get("content-length"));
+  if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge();
+  if (!request.body) return new Uint8Array(0);
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  if (chunks.length === 1) return chunks[0]!;
+  const body = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return body;
+}
+
+export type { ProxyErrorCode };

@@ -1,0 +1,22 @@
+// The proxy inside the web application (the embedded default): the app's own ledger log,
+// database and configuration, created on the first proxied call and closed with the app.
+import { loadConfig } from "@/lib/config";
+import { db } from "@/lib/db";
+import { openAppLedger } from "@/lib/ledger";
+import { logger } from "@/lib/logger";
+import { createProxyRuntime, type ProxyRuntime } from "@/proxy/runtime";
+
+const globalForProxy = globalThis as unknown as { conduitProxy?: Promise<ProxyRuntime>; conduitShutdownHooks?: (() => Promise<void>)[] };
+
+export function embeddedProxy(): Promise<ProxyRuntime> {
+  if (!globalForProxy.conduitProxy) {
+    const runtime = openAppLedger().then(({ log, store }) => createProxyRuntime({ config: loadConfig(), db: db(), log, store, logger: logger.child({ component: "proxy" }) }));
+    globalForProxy.conduitProxy = runtime;
+    runtime.catch(() => {
+      globalForProxy.conduitProxy = undefined;
+    });
+    // The ledger's own hook closes the log; this one writes the last device usage.
+    (globalForProxy.conduitShutdownHooks ??= []).push(async () => (await runtime).close());
+  }
+  return globalForProxy.conduitProxy;
+}

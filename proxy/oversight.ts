@@ -1,0 +1,84 @@
+// Human oversight (EU AI Act Art. 14): the application reports what the operator did
+// with an AI output (accepted, edited, rejected, escalated). The report is linked to
+// the call's record, which must be this device's, and signed into the ledger like any
+// other record. An edited output is described by its hash and size, never its text.
+import { z } from "zod";
+import { uuidv7 } from "@/lib/ledger/log-writer";
+import type { ProxyLedger } from "@/proxy/core";
+import { ProxyError, proxyErrorResponse } from "@/proxy/errors";
+import type { InventorySnapshot, ProxyCredential } from "@/proxy/inventory";
+import type { OperatorResolver } from "@/proxy/operator";
+import { findDeviceToken } from "@/proxy/providers/forwarding";
+import type { Spool } from "@/proxy/spool";
+
+const oversightSchema = z
+  .object({
+    callRecordId: z.string().uuid("callRecordId must be the x-conduit-record-id of the call"),
+    decision: z.enum(["accepted", "edited", "rejected", "escalated"]),
+    editedOutput: z
+      .object({ sha256: z.string().regex(/^[0-9a-f]{64}$/, "sha256 must be a lowercase hex SHA-256"), bytes: z.number().int().nonnegative() })
+      .strict()
+      .nullable()
+      .default(null),
+  })
+  .strict()
+  .refine((r) => (r.decision === "edited") === (r.editedOutput !== null), "editedOutput (hash and size) is required for an edited output, and only then");
+
+const maxOversightBytes = 16 * 1024;
+
+export async function handleOversight(options: {
+  request: Request;
+  snapshot: InventorySnapshot;
+  sourceAddress: string | null;
+  ledger: ProxyLedger;
+  spool: Spool;
+  operators: OperatorResolver;
+  authenticate: (token: string | null) => ProxyCredential;
+  now: number;
+}): Promise<Response> {
+  const { request } = options;
+  try {
+    if (request.method !== "POST") throw new ProxyError({ code: "method_not_allowed", message: "Report an oversight decision with POST." });
+    const url = new URL(request.url);
+    const credential = options.authenticate(
+      findDeviceToken({ headers: request.headers, search: url.searchParams, places: { headers: ["authorization", "x-api-key", "api-key", "x-goog-api-key"], queryKey: false } }),
+    );
+    const device = credential.device;
+    if (!(request.headers.get("content-type") ?? "").includes("application/json")) {
+      throw new ProxyError({ code: "unsupported_media_type", message: "Send the decision as application/json." });
+    }
+    const text = await request.text();
+    if (Buffer.byteLength(text) > maxOversightBytes) throw new ProxyError({ code: "payload_too_large", message: `An oversight report is at most ${maxOversightBytes} bytes.` });
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      throw new ProxyError({ code: "malformed_json", message: "The body is not valid JSON." });
+    }
+    const parsed = oversightSchema.safeParse(json);
+    if (!parsed.success) {
+      throw new ProxyError({ code: "validation_failed", message: parsed.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; ") });
+    }
+    const input = parsed.data;
+    const callRecord = await options.ledger.readRecordById(input.callRecordId);
+    const ownCall = callRecord
+      ? callRecord.kind === "ai_call" && (JSON.parse(callRecord.envelope) as { body: { context: { device: string | null } } }).body.context.device === device.slug
+      : options.spool.has(input.callRecordId);
+    if (!ownCall) throw new ProxyError({ code: "unknown_call_record", message: `No AI call ${input.callRecordId} by device ${device.slug}.` });
+    const operator = await options.operators.resolve({ headers: request.headers, issuers: options.snapshot.issuers, mayAssertOperator: device.mayAssertOperator, now: options.now });
+    const id = uuidv7(options.now);
+    const record = { kind: "oversight_decision", id, body: { callRecordId: input.callRecordId, decision: input.decision, operator, device: device.slug, editedOutput: input.editedOutput } };
+    try {
+      await options.ledger.append(record);
+    } catch {
+      // Nothing is forwarded here, so the decision may wait in the spool rather than be lost.
+      await options.spool.write(record).catch(() => {
+        throw new ProxyError({ code: "ledger_unavailable", message: "The audit ledger cannot record the decision now. Try again later." });
+      });
+    }
+    return Response.json({ recordId: id, callRecordId: input.callRecordId, decision: input.decision, operator }, { status: 201 });
+  } catch (error) {
+    if (error instanceof ProxyError) return proxyErrorResponse({ error });
+    throw error;
+  }
+}

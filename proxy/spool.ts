@@ -1,0 +1,96 @@
+// The durable local spool for fail-open conduits: when the ledger cannot write, a call on
+// a conduit configured to keep working is recorded here first (appended and fsynced), and
+// the records go into the ledger, in order and under the ids they were given, once it
+// can write again. Replay skips records the ledger already holds, so a crash halfway
+// through a replay neither loses nor doubles a record.
+import fs from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+import { ensurePrivateDir } from "@/lib/data-dir";
+
+export interface SpooledRecord {
+  id: string;
+  kind: string;
+  body: unknown;
+}
+
+const lineSchema = z.object({ id: z.string(), kind: z.string(), body: z.unknown() });
+
+export class Spool {
+  private tail: Promise<void> = Promise.resolve();
+  private readonly pendingIds = new Set<string>();
+
+  constructor(private readonly options: { file: string }) {
+    ensurePrivateDir(path.dirname(options.file));
+    for (const record of this.read()) this.pendingIds.add(record.id);
+  }
+
+  get size(): number {
+    return this.pendingIds.size;
+  }
+
+  has(id: string): boolean {
+    return this.pendingIds.has(id);
+  }
+
+  /** Appends one record and resolves once it is on disk. Writes are serialised. */
+  write(record: SpooledRecord): Promise<void> {
+    const line = `${JSON.stringify(record)}\n`;
+    const written = this.tail.then(async () => {
+      const handle = await fs.promises.open(this.options.file, "a", 0o600);
+      try {
+        await handle.appendFile(line);
+        await handle.datasync();
+      } finally {
+        await handle.close();
+      }
+      this.pendingIds.add(record.id);
+    });
+    this.tail = written.catch(() => undefined);
+    return written;
+  }
+
+  private read(): SpooledRecord[] {
+    if (!fs.existsSync(this.options.file)) return [];
+    const records: SpooledRecord[] = [];
+    for (const line of fs.readFileSync(this.options.file, "utf8").split("\n")) {
+      if (!line) continue;
+      try {
+        records.push(lineSchema.parse(JSON.parse(line)) as SpooledRecord);
+      } catch {
+        // A line cut short by a crash during its write was never acknowledged: skip it.
+      }
+    }
+    return records;
+  }
+
+  /**
+   * Moves every spooled record into the ledger. `exists` says whether the ledger already
+   * holds a record id; `append` must resolve only once the record is durable. Stops at
+   * the first failure and keeps the rest for the next attempt.
+   */
+  replay(options: { exists: (id: string) => Promise<boolean>; append: (record: SpooledRecord) => Promise<unknown> }): Promise<number> {
+    const replayed = this.tail.then(async () => {
+      const records = this.read();
+      let done = 0;
+      try {
+        for (const record of records) {
+          if (!(await options.exists(record.id))) await options.append(record);
+          this.pendingIds.delete(record.id);
+          done++;
+        }
+      } finally {
+        const rest = records.slice(done);
+        const tmp = `${this.options.file}.tmp`;
+        fs.writeFileSync(tmp, rest.map((r) => `${JSON.stringify(r)}\n`).join(""), { mode: 0o600 });
+        fs.renameSync(tmp, this.options.file);
+      }
+      return done;
+    });
+    this.tail = replayed.then(
+      () => undefined,
+      () => undefined,
+    );
+    return replayed;
+  }
+}
