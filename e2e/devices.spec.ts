@@ -42,9 +42,11 @@ test.describe("compliance officer", () => {
   test.use({ storageState: storageStateFor("COMPLIANCE_OFFICER"), viewport: { width: 1440, height: 900 } });
 
   test("issues a token, sees it once with a copy button and SDK setup, then revokes it", async ({ page, context, baseURL }) => {
+    test.slow(); // a whole journey through a production server on a shared 2-vCPU machine
     await context.grantPermissions(["clipboard-read", "clipboard-write"]);
     await page.goto("/devices");
     await page.getByRole("region", { name: "Augsburg Gearbox Plant" }).getByRole("link", { name: "Spindle wear forecaster" }).click();
+    await page.waitForURL(/\/devices\/aug-pdm-spindle$/);
     await expect(page.getByRole("heading", { level: 1, name: "Spindle wear forecaster" })).toBeVisible();
 
     await page.getByLabel("Label", { exact: true }).fill("e2e historian node");
@@ -92,6 +94,7 @@ test.describe("compliance officer", () => {
 
   // Apart from the journey above: axe takes seconds per scan on a shared machine.
   test("the one-time token panel and the confirmation dialog have no WCAG A/AA violations", async ({ page }) => {
+    test.slow(); // two axe scans
     await page.goto("/devices/aug-wi-copilot");
     await page.getByLabel("Label", { exact: true }).fill("e2e accessibility");
     await page.getByRole("button", { name: "Issue token" }).click();
@@ -198,6 +201,7 @@ test.describe("administrator", () => {
 
   // Destinations of their own: e2e/proxy.spec.ts keys openai-eu, anthropic and gemini-eu for its calls.
   test("sets and clears a provider key on the conduit page, seeing only its hint", async ({ page }) => {
+    test.slow(); // an axe scan, screenshots and two reloads of the largest page
     const apiKey = `sk-e2e-${randomBytes(20).toString("hex")}Qz9k`;
     await page.goto("/conduits");
     const row = page.getByTestId("destination-vision-onprem");
