@@ -13,10 +13,11 @@ import {
   useTable,
   type ColumnDef,
 } from "@tanstack/react-table";
+import Link from "next/link";
 import { useId, useMemo } from "react";
 
 export type Tone = "ok" | "warn" | "danger" | "neutral" | "accent";
-export type Cell = string | number | null | { label: string; tone: Tone } | { text: string; sub: string };
+export type Cell = string | number | null | { label: string; tone: Tone } | { text: string; sub: string } | { text: string; sub?: string; href: string };
 export type Row = Record<string, Cell> & { id: string };
 
 export interface ColumnSpec {
@@ -37,13 +38,20 @@ const features = tableFeatures({
 
 function cellText(cell: Cell | undefined): string {
   if (cell === null || cell === undefined) return "";
-  if (typeof cell === "object") return "label" in cell ? cell.label : `${cell.text} ${cell.sub}`;
+  if (typeof cell === "object") return "label" in cell ? cell.label : `${cell.text} ${cell.sub ?? ""}`;
   return String(cell);
 }
 
 function CellView({ cell }: { cell: Cell | undefined }) {
   if (cell === null || cell === undefined || cell === "") return <span aria-label="none">—</span>;
   if (typeof cell === "object" && "tone" in cell) return <span className={`badge badge-${cell.tone}`}>{cell.label}</span>;
+  if (typeof cell === "object" && "href" in cell)
+    return (
+      <>
+        <Link href={cell.href}>{cell.text}</Link>
+        {cell.sub && <span className="sub">{cell.sub}</span>}
+      </>
+    );
   if (typeof cell === "object")
     return (
       <>

@@ -3,6 +3,7 @@ import type { ReactElement } from "react";
 
 const paths: Record<string, ReactElement> = {
   conduits: <path d="M4 7h6m4 0h6M4 17h6m4 0h6M10 7a2 2 0 1 0 4 0 2 2 0 1 0-4 0Zm0 10a2 2 0 1 0 4 0 2 2 0 1 0-4 0ZM12 9v6" />,
+  devices: <path d="M4 5h16v10H4zM9 19h6M12 15v4M8 9h3m-3 3h5" />,
   records: <path d="M7 3h8l4 4v14H7zM15 3v4h4M10 12h6M10 16h6" />,
   suppliers: <path d="M3 20h18M5 20V9l5 3V9l5 3V5h4v15" />,
   incidents: <path d="M12 3 2 20h20L12 3Zm0 6v5m0 3v.01" />,

@@ -6,6 +6,7 @@ import { Icon } from "@/components/icons";
 
 export const sections = [
   { href: "/conduits", label: "Conduits", icon: "conduits" },
+  { href: "/devices", label: "Devices", icon: "devices" },
   { href: "/records", label: "Records", icon: "records" },
   { href: "/suppliers", label: "Suppliers", icon: "suppliers" },
   { href: "/incidents", label: "Incidents", icon: "incidents" },

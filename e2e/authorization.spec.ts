@@ -59,6 +59,11 @@ test("the mutation routes were found", () => {
       "POST /api/incidents/x/evidence",
       "DELETE /api/incidents/x/evidence/x",
       "PUT /api/incidents/settings/x",
+      "POST /api/devices/x/credentials",
+      "POST /api/device-credentials/x/rotate",
+      "POST /api/device-credentials/x/revoke",
+      "PUT /api/destinations/x/provider-key",
+      "DELETE /api/destinations/x/provider-key",
       ...readOnlyActions,
     ]),
   );

@@ -58,6 +58,7 @@ export const incidentPages = [
 
 export const mainPages = [
   { path: "/conduits", heading: "Conduit inventory", navLabel: "Conduits" },
+  { path: "/devices", heading: "Devices", navLabel: "Devices" },
   { path: "/records", heading: "Audit records", navLabel: "Records" },
   { path: "/suppliers", heading: "AI suppliers", navLabel: "Suppliers" },
   { path: "/incidents", heading: "Incidents", navLabel: "Incidents" },

@@ -13,6 +13,8 @@ describe("roles", () => {
     for (const role of roles.filter((r) => r !== "AUDITOR")) expect(isReadOnly(role)).toBe(false);
     expect(roles.filter((r) => can(r, "users:write"))).toEqual(["ADMIN"]);
     expect(roles.filter((r) => can(r, "settings:write"))).toEqual(["ADMIN"]);
+    expect(roles.filter((r) => can(r, "providerKeys:write"))).toEqual(["ADMIN"]);
+    expect(roles.filter((r) => can(r, "inventory:write"))).toEqual(["ADMIN", "COMPLIANCE_OFFICER"]);
   });
 
   it("lets every role read every section", () => {

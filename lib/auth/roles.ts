@@ -34,6 +34,8 @@ export const permissions = {
   "users:read": everyone,
   "users:write": ["ADMIN"],
   "settings:write": ["ADMIN"],
+  // Provider API keys: secrets of the whole installation, so the administrator's alone.
+  "providerKeys:write": ["ADMIN"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof permissions;

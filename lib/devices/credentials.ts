@@ -11,6 +11,8 @@ import { recordAdminChange, type RecordFn } from "@/lib/ledger/admin-change";
 
 export const deviceTokenPrefix = "cl_dev_";
 
+const day = 86_400_000;
+
 export function generateDeviceToken(): string {
   return `${deviceTokenPrefix}${randomBytes(32).toString("base64url")}`;
 }
@@ -24,10 +26,24 @@ export function tokenDisplayPrefix(token: string): string {
   return token.slice(0, deviceTokenPrefix.length + 6);
 }
 
+const labelSchema = z.string().trim().min(1, "Give the credential a label.").max(120);
+const expiresInDaysSchema = z.number().int().positive().max(3650).nullable();
+
 export const issueCredentialSchema = z.object({
-  label: z.string().trim().min(1, "Give the credential a label.").max(120).default("token"),
-  expiresInDays: z.number().int().positive().max(3650).nullable().default(365),
+  label: labelSchema.default("token"),
+  expiresInDays: expiresInDaysSchema.default(365),
 });
+
+/** What a rotation leaves out is taken from the credential it replaces. */
+export const rotateCredentialSchema = z.object({ label: labelSchema.optional(), expiresInDays: expiresInDaysSchema.optional() });
+
+export type CredentialState = "active" | "expired" | "revoked";
+
+export function credentialState(options: { revokedAt: Date | null; expiresAt: Date | null; now: Date }): CredentialState {
+  if (options.revokedAt) return "revoked";
+  if (options.expiresAt && options.expiresAt.getTime() <= options.now.getTime()) return "expired";
+  return "active";
+}
 
 const credentialView = {
   id: true,
@@ -41,6 +57,12 @@ const credentialView = {
   deviceId: true,
 } as const;
 
+/** The state an admin_change record hashes: never the token, never its hash. */
+function auditedState(credential: { id: string; deviceId: string; label: string; tokenPrefix: string; expiresAt: Date | null; revokedAt: Date | null }) {
+  const { id, deviceId, label, tokenPrefix, expiresAt, revokedAt } = credential;
+  return { id, deviceId, label, tokenPrefix, expiresAt, revokedAt };
+}
+
 async function findDevice(options: { db: Db; device: string }) {
   const device = await options.db.device.findFirst({
     where: { OR: [{ id: options.device }, { slug: options.device }] },
@@ -48,6 +70,25 @@ async function findDevice(options: { db: Db; device: string }) {
   });
   if (!device) throw new AppError({ code: "not_found", message: `No device "${options.device}".` });
   return device;
+}
+
+async function findCredential(options: { db: Db; credentialId: string }) {
+  const credential = await options.db.deviceCredential.findUnique({ where: { id: options.credentialId }, select: credentialView });
+  if (!credential) throw new AppError({ code: "not_found", message: "No such device credential." });
+  return credential;
+}
+
+/** A new token and the row that will hold its hash; nothing is written yet. */
+function newCredential(options: { device: { id: string; slug: string; status: string }; label: string; expiresInDays: number | null; now: Date }) {
+  const { device, now } = options;
+  // A disabled device is refused by the proxy anyway; a fresh token for it would only be a loose secret.
+  if (device.status !== "ACTIVE") throw new AppError({ code: "conflict", message: `Device ${device.slug} is disabled; enable it before issuing a token.` });
+  const token = generateDeviceToken();
+  const expiresAt = options.expiresInDays === null ? null : new Date(now.getTime() + options.expiresInDays * day);
+  const state = { id: randomUUID(), deviceId: device.id, label: options.label, tokenPrefix: tokenDisplayPrefix(token), expiresAt, revokedAt: null };
+  const summary = `token ${state.tokenPrefix}… issued for device ${device.slug}${expiresAt ? `, expires ${expiresAt.toISOString()}` : ", no expiry"}`;
+  // createdAt is the issue time the expiry was counted from (a rotation inherits the lifetime).
+  return { token, state, summary, data: { ...state, tokenHash: hashDeviceToken(token), createdAt: now } };
 }
 
 /** Issues a new token for a device; the token is in the result and nowhere else. */
@@ -61,34 +102,24 @@ export async function issueDeviceCredential(options: {
 }) {
   const input = issueCredentialSchema.parse(options.input);
   const device = await findDevice(options);
-  const now = options.now ?? new Date();
-  const token = generateDeviceToken();
-  const id = randomUUID();
-  const expiresAt = input.expiresInDays === null ? null : new Date(now.getTime() + input.expiresInDays * 86_400_000);
-  const state = { id, deviceId: device.id, label: input.label, tokenPrefix: tokenDisplayPrefix(token), expiresAt, revokedAt: null };
-  await recordAdminChange({
-    ...options,
-    entity: { type: "DeviceCredential", id },
-    action: "create",
-    before: null,
-    after: state,
-    summary: `token ${state.tokenPrefix}… issued for device ${device.slug}${expiresAt ? `, expires ${expiresAt.toISOString()}` : ", no expiry"}`,
-  });
+  const issued = newCredential({ device, ...input, now: options.now ?? new Date() });
+  await recordAdminChange({ ...options, entity: { type: "DeviceCredential", id: issued.state.id }, action: "create", before: null, after: issued.state, summary: issued.summary });
   const credential = await options.db.deviceCredential.create({
-    data: { ...state, tokenHash: hashDeviceToken(token), issuedById: options.actor.id },
+    data: { ...issued.data, issuedById: options.actor.id },
     select: credentialView,
   });
-  return { token, credential };
+  return { token: issued.token, credential };
 }
+
+const alreadyRevoked = (prefix: string) => new AppError({ code: "conflict", message: `Credential ${prefix}… is already revoked.` });
 
 /** Revokes a credential at once; the proxy refuses it from its next inventory refresh. */
 export async function revokeDeviceCredential(options: { db: Db; record: RecordFn; actor: SessionUser; credentialId: string; now?: Date }) {
   const { db } = options;
-  const credential = await db.deviceCredential.findUnique({ where: { id: options.credentialId }, select: credentialView });
-  if (!credential) throw new AppError({ code: "not_found", message: "No such device credential." });
-  if (credential.revokedAt) throw new AppError({ code: "conflict", message: `Credential ${credential.tokenPrefix}… is already revoked.` });
+  const credential = await findCredential(options);
+  if (credential.revokedAt) throw alreadyRevoked(credential.tokenPrefix);
   const revokedAt = options.now ?? new Date();
-  const before = { id: credential.id, deviceId: credential.deviceId, label: credential.label, tokenPrefix: credential.tokenPrefix, expiresAt: credential.expiresAt, revokedAt: null };
+  const before = auditedState(credential);
   await recordAdminChange({
     ...options,
     entity: { type: "DeviceCredential", id: credential.id },
@@ -97,26 +128,68 @@ export async function revokeDeviceCredential(options: { db: Db; record: RecordFn
     after: { ...before, revokedAt },
     summary: `token ${credential.tokenPrefix}… revoked`,
   });
-  return db.deviceCredential.update({ where: { id: credential.id }, data: { revokedAt }, select: credentialView });
+  // Only the first of two concurrent revocations applies; the other keeps the first revokedAt.
+  const { count } = await db.deviceCredential.updateMany({ where: { id: credential.id, revokedAt: null }, data: { revokedAt } });
+  if (count === 0) throw alreadyRevoked(credential.tokenPrefix);
+  return findCredential(options);
 }
 
-/** Issues a replacement token and revokes the old one, so a device never holds two for long. */
+/**
+ * Issues a replacement token and revokes the old one in one transaction, so a device never
+ * holds two for long, and a rotation that loses a race leaves no token nobody has seen.
+ * The replacement keeps the old label and lifetime unless the input says otherwise.
+ */
 export async function rotateDeviceCredential(options: {
   db: Db;
   record: RecordFn;
   actor: SessionUser;
   credentialId: string;
-  input?: z.input<typeof issueCredentialSchema>;
+  input?: z.input<typeof rotateCredentialSchema>;
+  now?: Date;
 }) {
-  const old = await options.db.deviceCredential.findUnique({ where: { id: options.credentialId }, select: credentialView });
-  if (!old) throw new AppError({ code: "not_found", message: "No such device credential." });
+  const { db } = options;
+  const input = rotateCredentialSchema.parse(options.input ?? {});
+  const old = await findCredential(options);
   if (old.revokedAt) throw new AppError({ code: "conflict", message: `Credential ${old.tokenPrefix}… is revoked; issue a new one instead.` });
-  const issued = await issueDeviceCredential({ ...options, device: old.deviceId, input: options.input ?? { label: old.label } });
-  await revokeDeviceCredential({ ...options, credentialId: old.id });
-  return issued;
+  const device = await findDevice({ db, device: old.deviceId });
+  const now = options.now ?? new Date();
+  const lifetimeDays = old.expiresAt ? Math.max(1, Math.round((old.expiresAt.getTime() - old.createdAt.getTime()) / day)) : null;
+  const issued = newCredential({ device, label: input.label ?? old.label, expiresInDays: input.expiresInDays === undefined ? lifetimeDays : input.expiresInDays, now });
+  const before = auditedState(old);
+  // Appended together, the two records share one ledger commit.
+  await Promise.all([
+    recordAdminChange({ ...options, entity: { type: "DeviceCredential", id: issued.state.id }, action: "create", before: null, after: issued.state, summary: `${issued.summary}, replacing ${old.tokenPrefix}…` }),
+    recordAdminChange({ ...options, entity: { type: "DeviceCredential", id: old.id }, action: "update", before, after: { ...before, revokedAt: now }, summary: `token ${old.tokenPrefix}… revoked by rotation to ${issued.state.tokenPrefix}…` }),
+  ]);
+  const credential = await db.$transaction(async (tx) => {
+    const { count } = await tx.deviceCredential.updateMany({ where: { id: old.id, revokedAt: null }, data: { revokedAt: now } });
+    if (count === 0) throw alreadyRevoked(old.tokenPrefix);
+    return tx.deviceCredential.create({ data: { ...issued.data, issuedById: options.actor.id }, select: credentialView });
+  });
+  return { token: issued.token, credential };
 }
 
-export async function listDeviceCredentials(options: { db: Db; device: string }) {
+/** A device's credentials, newest first, with their state and any sign that a token is shared. */
+export async function listDeviceCredentials(options: { db: Db; device: string; now?: Date }) {
+  const { db } = options;
   const device = await findDevice(options);
-  return options.db.deviceCredential.findMany({ where: { deviceId: device.id }, select: credentialView, orderBy: { createdAt: "desc" } });
+  const now = options.now ?? new Date();
+  const credentials = await db.deviceCredential.findMany({ where: { deviceId: device.id }, select: credentialView, orderBy: { createdAt: "desc" } });
+  const shared = await db.anomaly.findMany({
+    where: { kind: "shared_device_token", subject: { in: credentials.map((c) => c.id) } },
+    select: { subject: true, detail: true, count: true, firstSeenAt: true, lastSeenAt: true },
+  });
+  const sharedBySubject = new Map(shared.map((a) => [a.subject, { addresses: sharedAddresses(a.detail), count: a.count, firstSeenAt: a.firstSeenAt, lastSeenAt: a.lastSeenAt }]));
+  return credentials.map((c) => ({ ...c, state: credentialState({ ...c, now }), shared: sharedBySubject.get(c.id) ?? null }));
+}
+
+const sharedDetailSchema = z.object({ addresses: z.array(z.string()).catch([]) }).catch({ addresses: [] });
+
+/** The addresses a shared token was seen from, as the proxy wrote them (tolerant of detail it did not write). */
+export function sharedAddresses(detail: string): string[] {
+  try {
+    return sharedDetailSchema.parse(JSON.parse(detail)).addresses;
+  } catch {
+    return [];
+  }
 }

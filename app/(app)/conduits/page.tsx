@@ -1,9 +1,12 @@
 import type { Metadata } from "next";
 import { Card, Stat } from "@/components/card";
 import { DataTable, type Row, type Tone } from "@/components/data-table";
+import { DestinationKeys } from "@/components/destinations/destination-keys";
 import { PageHeader } from "@/components/page-header";
+import { can } from "@/lib/auth/roles";
 import { requirePageUser } from "@/lib/auth/session";
 import { db } from "@/lib/db";
+import { listDestinations } from "@/lib/destinations/list-destinations";
 import { formatDate, humanize, providerLabels, purdueLabels, zoneKindLabels } from "@/lib/format";
 import { conduitStateLabels, type ConduitState } from "@/lib/inventory/conduit-state";
 import { listInventory } from "@/lib/inventory/list-inventory";
@@ -20,10 +23,13 @@ const stateTone: Record<ConduitState, Tone> = {
 };
 
 export default async function ConduitsPage() {
-  await requirePageUser();
+  const user = await requirePageUser();
   const plants = await listPlants();
   const plant = await selectedPlant(plants);
-  const { zones, conduits, devices } = await listInventory({ db: db(), plantId: plant?.id ?? null, now: new Date() });
+  const [{ zones, conduits, devices }, destinations] = await Promise.all([
+    listInventory({ db: db(), plantId: plant?.id ?? null, now: new Date() }),
+    listDestinations({ db: db() }),
+  ]);
   const timeZone = plant?.timeZone ?? "UTC";
 
   const conduitRows: Row[] = conduits.map((c) => ({
@@ -87,6 +93,20 @@ export default async function ConduitsPage() {
           ]}
           rows={conduitRows}
           emptyText="No conduits: every AI call from this plant is denied."
+        />
+      </Card>
+      <Card id="destinations" title="AI destinations" description="Where the conduits lead. The proxy holds each provider key encrypted; nobody can read it back.">
+        <DestinationKeys
+          canManage={can(user.role, "providerKeys:write")}
+          destinations={destinations.map((d) => ({
+            slug: d.slug,
+            name: d.name,
+            provider: providerLabels[d.provider] ?? d.provider,
+            baseUrl: d.baseUrl,
+            region: d.region,
+            zone: d.zone.name,
+            providerKey: d.providerKey,
+          }))}
         />
       </Card>
       <Card id="zones" title="Zones" description="Purdue level, target (SL-T) and achieved (SL-A) security level.">

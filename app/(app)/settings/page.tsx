@@ -27,6 +27,7 @@ const permissionLabels: Record<Permission, string> = {
   "users:read": "View user accounts",
   "users:write": "Manage user accounts",
   "settings:write": "Change system settings",
+  "providerKeys:write": "Set and clear AI provider keys",
 };
 
 export default async function SettingsPage() {
