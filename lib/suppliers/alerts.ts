@@ -1,5 +1,7 @@
 // What needs a compliance officer's attention in the supplier chain. Pure: the caller
 // gathers suppliers, certifications, approvals and exposure (lib/suppliers/overview.ts).
+import type { CertificationScheme } from "@/lib/db";
+import { certificationLabel } from "@/lib/suppliers/labels";
 import { dataClassRank, type DataClassName } from "@/lib/suppliers/scoring";
 
 /** Certifications are flagged this many days before they expire. */
@@ -19,7 +21,7 @@ export interface SupplierAlert {
 export interface AlertInput {
   now: Date;
   suppliers: readonly { id: string; name: string }[];
-  certifications: readonly { supplierId: string; scheme: string; title: string; expiresAt: Date }[];
+  certifications: readonly { supplierId: string; scheme: CertificationScheme; title: string; expiresAt: Date }[];
   /** The latest approved assessment of each supplier that has one. */
   approvals: ReadonlyMap<string, { nextReviewAt: Date; approvedDataClass: DataClassName }>;
   /** The highest data class that reaches each supplier, directly or down a chain. */
@@ -41,7 +43,7 @@ export function supplierAlerts(input: AlertInput): SupplierAlert[] {
     if ((latest.get(key)?.expiresAt.getTime() ?? -Infinity) < c.expiresAt.getTime()) latest.set(key, c);
   }
   for (const c of latest.values()) {
-    const label = c.title || c.scheme;
+    const label = certificationLabel(c);
     const days = Math.ceil((c.expiresAt.getTime() - input.now.getTime()) / day);
     if (days <= 0) {
       alerts.push({ kind: "certification_expired", severity: "danger", supplierId: c.supplierId, message: `${name(c.supplierId)}: ${label} expired on ${isoDate(c.expiresAt)}.` });

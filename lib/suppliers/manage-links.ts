@@ -5,17 +5,12 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { SessionUser } from "@/lib/auth/session";
-import type { Db, TrainingOnCustomerData } from "@/lib/db";
+import type { Db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { recordAdminChange, type RecordFn } from "@/lib/ledger/admin-change";
+import { clampSummary } from "@/lib/suppliers/summary";
 import { assertNoCycle, type ChainEdge } from "@/lib/suppliers/chain";
 import { supplierLinkView } from "@/lib/suppliers/overview";
-
-export const trainingLabels: Record<TrainingOnCustomerData, string> = {
-  YES: "Yes, trains on customer data",
-  NO: "No training on customer data",
-  OPT_OUT: "Only with opt-out",
-};
 
 export const linkTermsSchema = z
   .object({
@@ -87,7 +82,7 @@ export async function updateLinkTerms(options: { db: Db; record: RecordFn; actor
   const after = { ...state, ...input };
   const changed = (Object.keys(input) as (keyof LinkTerms)[]).filter((k) => input[k] !== state[k]);
   const label = from ? `link ${from.name} → ${to.name}` : `contract with ${to.name}`;
-  await recordAdminChange({ ...options, entity: { type: "SupplierLink", id: linkId }, action: "update", before: state, after, summary: `${label}: ${changed.join(", ") || "no change"}` });
+  await recordAdminChange({ ...options, entity: { type: "SupplierLink", id: linkId }, action: "update", before: state, after, summary: clampSummary(`${label}: ${changed.join(", ") || "no change"}`) });
   return db.supplierLink.update({ where: { id: linkId }, data: input, select: supplierLinkView });
 }
 

@@ -6,16 +6,9 @@ import type { SessionUser } from "@/lib/auth/session";
 import type { Db, SupplierKind } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { recordAdminChange, type RecordFn } from "@/lib/ledger/admin-change";
+import { clampSummary } from "@/lib/suppliers/summary";
 
 export const supplierKinds = ["AI_PROVIDER", "MODEL_HOST", "CLOUD", "SUB_PROCESSOR", "OT_VENDOR"] as const satisfies readonly SupplierKind[];
-
-export const supplierKindLabels: Record<SupplierKind, string> = {
-  AI_PROVIDER: "AI provider",
-  MODEL_HOST: "Model host",
-  CLOUD: "Cloud or hyperscaler",
-  SUB_PROCESSOR: "Sub-processor",
-  OT_VENDOR: "OT vendor or integrator",
-};
 
 const contactSchema = z
   .object({
@@ -124,7 +117,7 @@ export async function assignDestination(options: { db: Db; record: RecordFn; act
     action: "update",
     before: { id: destinationId, supplierId: destination.supplierId },
     after: { id: destinationId, supplierId },
-    summary,
+    summary: clampSummary(summary),
   });
   await db.aiDestination.update({ where: { id: destinationId }, data: { supplierId } });
   return { destinationId, supplierId };
