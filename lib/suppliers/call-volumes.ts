@@ -7,7 +7,6 @@
 // The window keeps the cost proportional to recent traffic, not to the whole log.
 import { z } from "zod";
 import type { Db } from "@/lib/db";
-import { PrismaClient as PostgresClient } from "@/lib/generated/prisma/postgresql/client";
 import { dataClasses, type DataClassName } from "@/lib/suppliers/scoring";
 
 export interface CallVolume {
@@ -46,8 +45,19 @@ const postgres = `
          e -> 'body' -> 'classification' ->> 'level' AS "level",
          e -> 'body' ->> 'outcome' AS "outcome",
          COUNT(*) AS "calls"
-  FROM (SELECT "envelope"::jsonb AS e FROM "AuditRecord" WHERE "kind" = 'ai_call' AND "at" >= $1::timestamp(3) AND "at" < $2::timestamp(3)) AS calls
+  FROM (SELECT "envelope"::jsonb AS e FROM "AuditRecord" WHERE "kind" = 'ai_call' AND "at" >= CAST($1 AS timestamp(3)) AND "at" < CAST($2 AS timestamp(3))) AS calls
   GROUP BY 1, 2, 3, 4, 5`;
+
+/**
+ * The database behind a client. The clients are proxies (instanceof does not see their
+ * class) and expose no public accessor, so this reads Prisma's own field, and refuses
+ * to guess if a Prisma upgrade renames it (the db tests run this on both providers).
+ */
+function providerOf(db: Db): "sqlite" | "postgresql" {
+  const provider = (db as unknown as { _activeProvider?: unknown })._activeProvider;
+  if (provider === "sqlite" || provider === "postgresql") return provider;
+  throw new Error(`cannot tell the database provider of this Prisma client (${String(provider)})`);
+}
 
 /** Calls recorded in [since, until). */
 export async function countCalls(options: { db: Db; since: Date; until: Date }): Promise<CallVolume[]> {
@@ -55,6 +65,6 @@ export async function countCalls(options: { db: Db; since: Date; until: Date }):
   // "at" is ISO text on SQLite, which sorts as time, and UTC timestamp(3) on PostgreSQL
   // (lib/ledger/store-*.ts): ISO text bounds suit both.
   const bounds = [since.toISOString(), until.toISOString()];
-  const rows = await db.$queryRawUnsafe<unknown[]>(db instanceof PostgresClient ? postgres : sqlite, ...bounds);
+  const rows = await db.$queryRawUnsafe<unknown[]>(providerOf(db) === "postgresql" ? postgres : sqlite, ...bounds);
   return rows.map((row) => rowSchema.parse(row));
 }
