@@ -13,10 +13,11 @@ import {
   useTable,
   type ColumnDef,
 } from "@tanstack/react-table";
+import Link from "next/link";
 import { useId, useMemo } from "react";
 
 export type Tone = "ok" | "warn" | "danger" | "neutral" | "accent";
-export type Cell = string | number | null | { label: string; tone: Tone } | { text: string; sub: string };
+export type Cell = string | number | null | { label: string; tone: Tone } | { text: string; sub: string; href?: string };
 export type Row = Record<string, Cell> & { id: string };
 
 export interface ColumnSpec {
@@ -47,8 +48,8 @@ function CellView({ cell }: { cell: Cell | undefined }) {
   if (typeof cell === "object")
     return (
       <>
-        {cell.text}
-        <span className="sub">{cell.sub}</span>
+        {cell.href ? <Link href={cell.href}>{cell.text}</Link> : cell.text}
+        {cell.sub && <span className="sub">{cell.sub}</span>}
       </>
     );
   return <>{cell}</>;

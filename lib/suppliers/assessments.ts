@@ -15,7 +15,7 @@ import { clampSummary } from "@/lib/suppliers/summary";
 import { assessmentStatusLabels } from "@/lib/suppliers/labels";
 import { loadSupplierOverview } from "@/lib/suppliers/overview";
 import { answersSchema, currentTemplates, findTemplate, templateQuestions, type Answers, type QuestionnaireTemplate } from "@/lib/suppliers/questionnaire";
-import { dataClasses, nextReviewDate, rateRisk, scoreAnswers, type ExposureSummary } from "@/lib/suppliers/scoring";
+import { dataClasses, nextReviewDate, rateRisk, scoreAnswers } from "@/lib/suppliers/scoring";
 
 export const createAssessmentSchema = z.object({ templateKey: z.string().min(1).max(60) }).strict();
 export const saveAnswersSchema = z.object({ answers: answersSchema }).strict();
@@ -23,13 +23,14 @@ export const approveAssessmentSchema = z.object({ approvedDataClass: z.enum(data
 export const returnAssessmentSchema = z.object({ note: z.string().trim().min(1, "Say what the author should change.").max(2000) }).strict();
 
 /** What the rating weighed, fixed at submission (Assessment.ratingBasis). */
-export interface RatingBasis {
-  exposure: ExposureSummary;
-  impact: number;
-  weakness: number;
-  reasons: string[];
-  failedCritical: string[];
-}
+export const ratingBasisSchema = z.object({
+  exposure: z.object({ highestDataClass: z.enum(dataClasses).nullable(), plants: z.number(), conduits: z.number(), calls: z.number() }),
+  impact: z.number(),
+  weakness: z.number(),
+  reasons: z.array(z.string()),
+  failedCritical: z.array(z.string()),
+});
+export type RatingBasis = z.infer<typeof ratingBasisSchema>;
 
 const assessmentView = {
   id: true,

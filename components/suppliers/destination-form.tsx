@@ -1,0 +1,42 @@
+"use client";
+// Links an AI destination to the supplier that operates it: the conduits to that
+// destination then send their data into this supplier's chain.
+import { useId, type FormEvent } from "react";
+import { ActionOutcome, useAction } from "@/components/suppliers/use-action";
+
+export function DestinationForm(props: { supplierId: string; destinations: { id: string; label: string }[] }) {
+  const id = useId();
+  const { busy, outcome, run } = useAction();
+
+  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const destinationId = String(new FormData(event.currentTarget).get("destinationId") ?? "");
+    await run({ url: `/api/suppliers/${props.supplierId}/destinations`, method: "POST", body: { destinationId } }, () => "Destination linked.");
+  }
+
+  return (
+    <form onSubmit={onSubmit} aria-label="Link an AI destination" className="card-body">
+      <ActionOutcome outcome={outcome} />
+      <div className="form-row">
+        <div className="field">
+          <label htmlFor={`${id}-destination`}>AI destination operated by this supplier</label>
+          <select id={`${id}-destination`} name="destinationId" required defaultValue="">
+            <option value="" disabled>
+              Choose a destination
+            </option>
+            {props.destinations.map((d) => (
+              <option key={d.id} value={d.id}>
+                {d.label}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <button className="btn" type="submit" disabled={busy}>
+            Link destination
+          </button>
+        </div>
+      </div>
+    </form>
+  );
+}
