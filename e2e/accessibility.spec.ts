@@ -2,7 +2,7 @@
 // landmarks, names) on the sign-in page and every main page.
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
-import { mainPages, storageStateFor } from "./support";
+import { detailPages, mainPages, openDemoDraftAssessment, storageStateFor } from "./support";
 
 async function violations(page: Page) {
   const result = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
@@ -17,11 +17,19 @@ test("the sign-in page has no WCAG A/AA violations", async ({ page }) => {
 test.describe("signed in", () => {
   test.use({ storageState: storageStateFor("ADMIN") });
 
-  test("every main page has no WCAG A/AA violations", async ({ page }) => {
-    for (const { path } of mainPages) {
+  test("every main page and detail page has no WCAG A/AA violations", async ({ page }) => {
+    for (const { path } of [...mainPages, ...detailPages]) {
       await page.goto(path);
       expect(await violations(page), path).toEqual([]);
     }
+  });
+
+  test("the supplier assessment form, as its author edits it, has no WCAG A/AA violations", async ({ browser }) => {
+    const context = await browser.newContext({ storageState: storageStateFor("COMPLIANCE_OFFICER") });
+    const page = await context.newPage();
+    await openDemoDraftAssessment(page);
+    expect(await violations(page)).toEqual([]);
+    await context.close();
   });
 
   test("the main navigation works from the keyboard", async ({ page }) => {

@@ -22,7 +22,7 @@ export function CertificationForm(props: { supplierId: string; accept: string; h
   }
 
   return (
-    <form onSubmit={onSubmit} aria-label="Add a certification" className="card-body">
+    <form onSubmit={onSubmit} aria-label="Add a certification" style={{ marginTop: 12 }}>
       <ActionOutcome outcome={outcome} />
       <div className={styles.formGrid}>
         <div className="field">

@@ -17,9 +17,9 @@ export function DestinationForm(props: { supplierId: string; destinations: { id:
   return (
     <form onSubmit={onSubmit} aria-label="Link an AI destination" className="card-body">
       <ActionOutcome outcome={outcome} />
-      <div className="form-row">
-        <div className="field">
-          <label htmlFor={`${id}-destination`}>AI destination operated by this supplier</label>
+      <div className="field">
+        <label htmlFor={`${id}-destination`}>AI destination operated by this supplier</label>
+        <div style={{ display: "flex", gap: 10, flexWrap: "wrap" }}>
           <select id={`${id}-destination`} name="destinationId" required defaultValue="">
             <option value="" disabled>
               Choose a destination
@@ -30,8 +30,6 @@ export function DestinationForm(props: { supplierId: string; destinations: { id:
               </option>
             ))}
           </select>
-        </div>
-        <div className="field">
           <button className="btn" type="submit" disabled={busy}>
             Link destination
           </button>

@@ -112,6 +112,7 @@ export async function seedDemoSuppliers(options: {
         ratingBasis: JSON.stringify({ exposure, impact: risk.impact, weakness: risk.weakness, reasons: risk.reasons, failedCritical: result.failedCritical }),
         approvedDataClass,
         authorId: author.id,
+        createdAt: at(approvedDays - 10),
         submittedAt: at(approvedDays - 3),
         approverId: approver.id,
         approvedAt,
@@ -124,6 +125,6 @@ export async function seedDemoSuppliers(options: {
   await approve(microsoft.id, answersFor(["sp-list"], ["sp04-wireless", "sp05-sis"]), -400, { highestDataClass: "INTERNAL", plants: 2, conduits: 2, calls: 0 }, "INTERNAL");
   await approve(visionVendor.id, answersFor(["vh-model", "sp11-patching"], ["sp04-wireless"]), -100, { highestDataClass: "RESTRICTED", plants: 1, conduits: 1, calls: 0 }, "RESTRICTED");
   await tx.assessment.create({
-    data: { supplierId: anthropic.id, templateKey: template.key, templateVersion: template.version, answers: JSON.stringify(answersFor([], [], 12)), authorId: author.id },
+    data: { supplierId: anthropic.id, templateKey: template.key, templateVersion: template.version, answers: JSON.stringify(answersFor([], [], 12)), authorId: author.id, createdAt: at(-6) },
   });
 }

@@ -42,6 +42,11 @@ describe("assertNoCycle", () => {
     expect((error as AppError).message).toContain("OpenAI → Microsoft → Akamai → OpenAI");
   });
 
+  it("reads the cycle from the supplier of the new link", () => {
+    const links: ChainEdge[] = [edge("openai", "microsoft"), edge("microsoft", "akamai"), edge("akamai", "openai")];
+    expect(() => assertNoCycle({ links, names, from: "akamai" })).toThrow("Akamai → OpenAI → Microsoft → Akamai.");
+  });
+
   it("accepts an acyclic graph", () => {
     expect(() => assertNoCycle({ links: [edge("openai", "microsoft"), edge("snowflake", "microsoft")], names })).not.toThrow();
   });

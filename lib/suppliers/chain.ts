@@ -52,10 +52,16 @@ export function findCycle(options: { links: readonly ChainEdge[] }): string[] | 
   return null;
 }
 
-/** Refuses a set of links that contains a cycle, naming the suppliers along it. */
-export function assertNoCycle(options: { links: readonly ChainEdge[]; names: ReadonlyMap<string, string> }): void {
-  const cycle = findCycle({ links: options.links });
-  if (!cycle) return;
+/**
+ * Refuses a set of links that contains a cycle, naming the suppliers along it, read from
+ * `from` (the supplier of the link being added) when it is on the cycle.
+ */
+export function assertNoCycle(options: { links: readonly ChainEdge[]; names: ReadonlyMap<string, string>; from?: string }): void {
+  const found = findCycle({ links: options.links });
+  if (!found) return;
+  const ring = found.slice(0, -1);
+  const start = options.from === undefined ? -1 : ring.indexOf(options.from);
+  const cycle = start < 0 ? found : [...ring.slice(start), ...ring.slice(0, start), ring[start]!];
   const named = cycle.map((id) => options.names.get(id) ?? id).join(" → ");
   throw new AppError({
     code: "conflict",

@@ -51,7 +51,7 @@ async function assertLinkAllowed(options: { db: Pick<Db, "supplierLink">; fromId
     });
   }
   const links: ChainEdge[] = await db.supplierLink.findMany({ select: { fromId: true, toId: true } });
-  assertNoCycle({ links: [...links, { fromId, toId }], names });
+  assertNoCycle({ links: [...links, { fromId, toId }], names, from: fromId ?? undefined });
 }
 
 export async function createLink(options: { db: Db; record: RecordFn; actor: SessionUser; input: z.infer<typeof createLinkSchema> }) {

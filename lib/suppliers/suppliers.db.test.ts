@@ -104,7 +104,7 @@ describe("suppliers and their chain", () => {
     const before = { links: await t.db.supplierLink.count(), records: await ledgerSize() };
     const terms = { dataShared: "", contractRef: "", breachNotificationHours: null, trainingOnCustomerData: null, retention: "", dataLocation: "" };
     expect(await failure(createLink({ db: t.db, record, actor: compliance, input: { ...terms, fromId: hyperscaler.id, toId: provider.id } }))).toBe(
-      "conflict: The supplier chain cannot contain a cycle, and this link would close one: Fjord AI AB → Northcloud Hyperscale → Fjord AI AB.",
+      "conflict: The supplier chain cannot contain a cycle, and this link would close one: Northcloud Hyperscale → Fjord AI AB → Northcloud Hyperscale.",
     );
     expect(await failure(createLink({ db: t.db, record, actor: compliance, input: { ...terms, fromId: provider.id, toId: provider.id } }))).toMatch(/Fjord AI AB → Fjord AI AB\.$/);
     expect({ links: await t.db.supplierLink.count(), records: await ledgerSize() }).toEqual(before);

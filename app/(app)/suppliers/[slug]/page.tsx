@@ -134,7 +134,7 @@ export default async function SupplierPage(props: { params: Promise<{ slug: stri
         <div className="card-body">
           <div className={styles.grid2}>
             <div>
-              <h3 style={{ fontSize: 14, margin: "0 0 6px" }}>Sub-processors</h3>
+              <h3 style={{ fontSize: 14, margin: "0 0 6px" }}>Its chain</h3>
               <ChainTree tree={resolveChain({ rootId: supplier.id, links: overview.links })} overview={overview} label={`Chain of ${supplier.name}`} />
             </div>
             <div>
@@ -186,17 +186,19 @@ export default async function SupplierPage(props: { params: Promise<{ slug: stri
         </div>
       </Card>
       <Card id="destinations" title="AI destinations" description="Destinations of the proxy that this supplier operates; their conduits send data into its chain.">
-        <ul className={`card-body ${styles.tree}`}>
-          {destinations.map((d) => (
-            <li key={d.id}>
-              <span className={styles.nodeName}>{d.name}</span> <span className="mono">{d.slug}</span>{" "}
-              <span className="field-hint">
-                {d.conduits.length} conduit{d.conduits.length === 1 ? "" : "s"}
-              </span>
-            </li>
-          ))}
-          {destinations.length === 0 && <li className="field-hint">None.</li>}
-        </ul>
+        <div className="card-body">
+          <ul className={styles.tree}>
+            {destinations.map((d) => (
+              <li key={d.id}>
+                <span className={styles.nodeName}>{d.name}</span> <span className="mono">{d.slug}</span>{" "}
+                <span className="field-hint">
+                  {d.conduits.length} conduit{d.conduits.length === 1 ? "" : "s"}
+                </span>
+              </li>
+            ))}
+            {destinations.length === 0 && <li className="field-hint">None.</li>}
+          </ul>
+        </div>
         {canWrite && otherDestinations.length > 0 && (
           <DestinationForm
             supplierId={supplier.id}
@@ -252,7 +254,12 @@ export default async function SupplierPage(props: { params: Promise<{ slug: stri
           </table>
           {certifications.length === 0 && <p className="table-empty">No certifications recorded.</p>}
         </div>
-        {canWrite && <CertificationForm supplierId={supplier.id} accept={evidenceAccept} hint={`${evidenceTypeLabels}, at most ${maxEvidenceBytes / 1024 / 1024} MiB.`} />}
+        {canWrite && (
+          <details className={`card-body ${styles.edit}`}>
+            <summary>Add a certification</summary>
+            <CertificationForm supplierId={supplier.id} accept={evidenceAccept} hint={`${evidenceTypeLabels}, at most ${maxEvidenceBytes / 1024 / 1024} MiB.`} />
+          </details>
+        )}
       </Card>
       <Card
         id="assessments"
