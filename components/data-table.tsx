@@ -17,7 +17,7 @@ import Link from "next/link";
 import { useId, useMemo } from "react";
 
 export type Tone = "ok" | "warn" | "danger" | "neutral" | "accent";
-export type Cell = string | number | null | { label: string; tone: Tone } | { text: string; sub: string } | { text: string; sub?: string; href: string };
+export type Cell = string | number | null | { label: string; tone: Tone } | { text: string; sub?: string; href?: string };
 export type Row = Record<string, Cell> & { id: string };
 
 export interface ColumnSpec {
@@ -45,18 +45,11 @@ function cellText(cell: Cell | undefined): string {
 function CellView({ cell }: { cell: Cell | undefined }) {
   if (cell === null || cell === undefined || cell === "") return <span aria-label="none">—</span>;
   if (typeof cell === "object" && "tone" in cell) return <span className={`badge badge-${cell.tone}`}>{cell.label}</span>;
-  if (typeof cell === "object" && "href" in cell)
-    return (
-      <>
-        <Link href={cell.href}>{cell.text}</Link>
-        {cell.sub && <span className="sub">{cell.sub}</span>}
-      </>
-    );
   if (typeof cell === "object")
     return (
       <>
-        {cell.text}
-        <span className="sub">{cell.sub}</span>
+        {cell.href ? <Link href={cell.href}>{cell.text}</Link> : cell.text}
+        {cell.sub && <span className="sub">{cell.sub}</span>}
       </>
     );
   return <>{cell}</>;

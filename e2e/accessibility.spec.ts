@@ -2,7 +2,7 @@
 // landmarks, names) on the sign-in page and every main page.
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
-import { demoIncidentId, incidentPages, mainPages, storageStateFor } from "./support";
+import { demoIncidentId, detailPages, incidentPages, mainPages, openDemoDraftAssessment, storageStateFor } from "./support";
 
 async function violations(page: Page) {
   const result = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
@@ -17,8 +17,8 @@ test("the sign-in page has no WCAG A/AA violations", async ({ page }) => {
 test.describe("signed in", () => {
   test.use({ storageState: storageStateFor("ADMIN") });
 
-  // One test per page: axe on a large page takes a while on a busy machine.
-  for (const { path } of mainPages) {
+  // One test per page: each gets the whole timeout for its axe run on a busy machine.
+  for (const { path } of [...mainPages, ...detailPages]) {
     test(`${path} has no WCAG A/AA violations`, async ({ page }) => {
       await page.goto(path);
       expect(await violations(page)).toEqual([]);
@@ -31,6 +31,14 @@ test.describe("signed in", () => {
       expect(await violations(page)).toEqual([]);
     });
   }
+
+  test("the supplier assessment form, as its author edits it, has no WCAG A/AA violations", async ({ browser }) => {
+    const context = await browser.newContext({ storageState: storageStateFor("COMPLIANCE_OFFICER") });
+    const page = await context.newPage();
+    await openDemoDraftAssessment(page);
+    expect(await violations(page)).toEqual([]);
+    await context.close();
+  });
 
   test("the main navigation works from the keyboard", async ({ page }) => {
     await page.goto("/conduits");

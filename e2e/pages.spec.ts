@@ -1,17 +1,17 @@
 // Each role signs in and sees each main page; screenshots land in test-results/screenshots.
 import { expect, test } from "@playwright/test";
-import { demoIncidentId, incidentPages, mainPages, roles, storageStateFor } from "./support";
+import { demoIncidentId, detailPages, incidentPages, mainPages, openDemoDraftAssessment, roles, storageStateFor } from "./support";
 
 for (const role of roles) {
   test.describe(`${role}`, () => {
     test.use({ storageState: storageStateFor(role), viewport: { width: 1440, height: 900 } });
 
-    test(`sees every main page`, async ({ page }) => {
-      for (const { path, heading, navLabel } of mainPages) {
+    test(`sees every main and detail page`, async ({ page }) => {
+      for (const { path, heading, navLabel } of [...mainPages, ...detailPages]) {
         await page.goto(path);
         await expect(page.getByRole("heading", { level: 1, name: heading })).toBeVisible();
         await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: navLabel })).toHaveAttribute("aria-current", "page");
-        await page.screenshot({ path: `test-results/screenshots/${role.toLowerCase()}${path.replace("/", "-")}.png`, fullPage: true });
+        await page.screenshot({ path: `test-results/screenshots/${role.toLowerCase()}${path.replaceAll("/", "-")}.png`, fullPage: true });
       }
     });
 
@@ -42,6 +42,16 @@ test.describe("conduit inventory", () => {
 
     await conduits.getByLabel("Filter conduits").fill("furnace");
     await expect(conduits.getByRole("row")).toHaveCount(2);
+  });
+});
+
+test.describe("supplier assessment", () => {
+  test.use({ storageState: storageStateFor("COMPLIANCE_OFFICER"), viewport: { width: 1440, height: 900 } });
+
+  test("shows its author the questionnaire with progress", async ({ page }) => {
+    await openDemoDraftAssessment(page);
+    await expect(page.getByTestId("assessment-progress")).toHaveText(/^12 of \d+ answered$/);
+    await page.screenshot({ path: "test-results/screenshots/compliance_officer-supplier-assessment.png", fullPage: true });
   });
 });
 

@@ -2,7 +2,7 @@
 // its data folder, and a signed-in browser state per role.
 import fs from "node:fs";
 import path from "node:path";
-import type { APIRequestContext } from "@playwright/test";
+import type { APIRequestContext, Page } from "@playwright/test";
 import { e2eDataDir } from "../playwright.config";
 
 export const roles = ["ADMIN", "COMPLIANCE_OFFICER", "CISO", "AUDITOR"] as const;
@@ -65,3 +65,16 @@ export const mainPages = [
   { path: "/evidence", heading: "Evidence packs", navLabel: "Evidence" },
   { path: "/settings", heading: "Settings", navLabel: "Settings" },
 ] as const;
+
+/** Pages below the main ones, on the demo data: a supplier and a conduit with its supplier chain. */
+export const detailPages = [
+  { path: "/suppliers/openai-ireland", heading: "OpenAI Ireland Ltd", navLabel: "Suppliers" },
+  { path: "/conduits/aug-l3-to-openai-eu", heading: "Augsburg operations to OpenAI (EU)", navLabel: "Conduits" },
+] as const;
+
+/** Opens the demo's draft assessment (of Anthropic, written by the compliance officer). */
+export async function openDemoDraftAssessment(page: Page) {
+  await page.goto("/suppliers/anthropic-ireland");
+  await page.getByRole("region", { name: "Assessments", exact: true }).getByRole("link").first().click();
+  await page.getByRole("heading", { level: 1, name: "Assessment of Anthropic Ireland, Limited" }).waitFor();
+}

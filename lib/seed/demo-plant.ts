@@ -8,6 +8,7 @@ import { roles } from "@/lib/auth/roles";
 import { generatePassword, hashPassword } from "@/lib/auth/password";
 import type { LedgerAppend } from "@/lib/incidents/incident-state";
 import { seedDemoIncidents } from "@/lib/seed/demo-incidents";
+import { seedDemoSuppliers } from "@/lib/seed/demo-suppliers";
 
 export interface DemoLogin {
   role: Role;
@@ -84,13 +85,12 @@ export async function seedDemoPlant(options: { db: Db; record: LedgerAppend; now
     const extAnthropic = await zone({ slug: "ext-anthropic", name: "Anthropic API", description: "External AI provider zone.", kind: "EXTERNAL_AI", purdueLevel: "EXTERNAL", slTarget: 2 });
     const extAzure = await zone({ slug: "ext-azure-weu", name: "Azure OpenAI West Europe", description: "External AI provider zone (Microsoft tenant of Nordwerk).", kind: "EXTERNAL_AI", purdueLevel: "EXTERNAL", slTarget: 2 });
 
-    // --- Suppliers (the chain is completed by the supplier feature) ------------------
+    // --- Suppliers (their chain, certifications and assessments: lib/seed/demo-suppliers.ts)
     const supplier = (data: Parameters<typeof tx.supplier.create>[0]["data"]) => tx.supplier.create({ data });
     const openAi = await supplier({ slug: "openai-ireland", name: "OpenAI Ireland Ltd", kind: "AI_PROVIDER", countries: JSON.stringify(["IE", "US"]), services: "Chat completions, embeddings" });
     const anthropic = await supplier({ slug: "anthropic-ireland", name: "Anthropic Ireland, Limited", kind: "AI_PROVIDER", countries: JSON.stringify(["IE", "US"]), services: "Messages API" });
     const microsoft = await supplier({ slug: "microsoft-ireland", name: "Microsoft Ireland Operations Ltd", kind: "CLOUD", countries: JSON.stringify(["NL", "IE"]), services: "Azure OpenAI Service, Azure hosting" });
     const visionVendor = await supplier({ slug: "optiscan-vision", name: "OptiScan Vision Systems GmbH", kind: "OT_VENDOR", countries: JSON.stringify(["DE"]), services: "On-premises defect-detection model and line cameras" });
-    await tx.supplierLink.create({ data: { fromId: openAi.id, toId: microsoft.id, dataShared: "Prompts and completions in transit and at rest (abuse monitoring)", contractRef: "OpenAI DPA, sub-processor list" } });
 
     // --- AI destinations ------------------------------------------------------------
     const destination = (data: Parameters<typeof tx.aiDestination.create>[0]["data"]) => tx.aiDestination.create({ data });
@@ -134,7 +134,10 @@ export async function seedDemoPlant(options: { db: Db; record: LedgerAppend; now
     await conduit({ slug: "avr-l3-to-azure-copilot", name: "Aveiro maintenance copilot to Azure OpenAI", justification: "Maintenance instructions in Portuguese and English.", validFrom: new Date(now.getTime() - 60 * day), validUntil: new Date(now.getTime() + 305 * day), allowedPurposes: list(["work-instructions"]), allowedModels: list(["gpt-4o", "gpt-4.1-mini"]), allowedEndpoints: list(["chat.completions"]), maxDataClass: "INTERNAL", overLimitAction: "REDACT", slTarget: 2, sourceZoneId: zv.l3.id, destinationId: dAzure.id, ...approved });
     await conduit({ slug: "avr-l2-to-openai-eu-pdm", name: "Aveiro furnace analytics to OpenAI (EU)", justification: "Refractory wear summaries from furnace telemetry.", validFrom: new Date(now.getTime() - 30 * day), validUntil: new Date(now.getTime() + 335 * day), allowedPurposes: list(["predictive-maintenance"]), allowedModels: list(["gpt-4.1-mini"]), allowedEndpoints: list(["chat.completions"]), maxDataClass: "CONFIDENTIAL", overLimitAction: "BLOCK", slTarget: 3, sourceZoneId: zv.l2.id, destinationId: dOpenAi.id, ...approved });
     // The casting camera has no conduit yet: the proxy denies it until one is approved.
-  });
+
+    await seedDemoSuppliers({ tx, now, author: compliance, approver: admin, suppliers: { openAi, anthropic, microsoft, visionVendor } });
+    // Prisma's defaults (2 s to start, 5 s to finish) are too short for this many statements on a busy PostgreSQL.
+  }, { maxWait: 30_000, timeout: 60_000 });
 
   const ciso = await options.db.user.findUniqueOrThrow({ where: { email: demoUsers.CISO.email }, select: { id: true, email: true, name: true, role: true } });
   await seedDemoIncidents({ db: options.db, record: options.record, ciso, now });

@@ -34,7 +34,7 @@ export default async function ConduitsPage() {
 
   const conduitRows: Row[] = conduits.map((c) => ({
     id: c.id,
-    name: { text: c.name, sub: c.slug },
+    name: { text: c.name, sub: c.slug, href: `/conduits/${c.slug}` },
     route: { text: c.sourceZone, sub: `to ${c.destination}` },
     provider: providerLabels[c.provider] ?? c.provider,
     maxData: humanize(c.maxDataClass),
