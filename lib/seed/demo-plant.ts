@@ -24,6 +24,8 @@ const demoUsers: Record<Role, { email: string; name: string }> = {
 };
 
 const day = 24 * 60 * 60 * 1000;
+// Some sixty inserts in one transaction: Prisma's 5 s default is too short on a busy machine.
+const seedTransaction = { timeout: 60_000 };
 
 /** True when the database holds neither plants nor users: the only state the seed writes into. */
 export async function isEmptyDatabase(options: { db: Db }): Promise<boolean> {
@@ -134,7 +136,7 @@ export async function seedDemoPlant(options: { db: Db; record: LedgerAppend; now
     await conduit({ slug: "avr-l3-to-azure-copilot", name: "Aveiro maintenance copilot to Azure OpenAI", justification: "Maintenance instructions in Portuguese and English.", validFrom: new Date(now.getTime() - 60 * day), validUntil: new Date(now.getTime() + 305 * day), allowedPurposes: list(["work-instructions"]), allowedModels: list(["gpt-4o", "gpt-4.1-mini"]), allowedEndpoints: list(["chat.completions"]), maxDataClass: "INTERNAL", overLimitAction: "REDACT", slTarget: 2, sourceZoneId: zv.l3.id, destinationId: dAzure.id, ...approved });
     await conduit({ slug: "avr-l2-to-openai-eu-pdm", name: "Aveiro furnace analytics to OpenAI (EU)", justification: "Refractory wear summaries from furnace telemetry.", validFrom: new Date(now.getTime() - 30 * day), validUntil: new Date(now.getTime() + 335 * day), allowedPurposes: list(["predictive-maintenance"]), allowedModels: list(["gpt-4.1-mini"]), allowedEndpoints: list(["chat.completions"]), maxDataClass: "CONFIDENTIAL", overLimitAction: "BLOCK", slTarget: 3, sourceZoneId: zv.l2.id, destinationId: dOpenAi.id, ...approved });
     // The casting camera has no conduit yet: the proxy denies it until one is approved.
-  });
+  }, seedTransaction);
 
   const ciso = await options.db.user.findUniqueOrThrow({ where: { email: demoUsers.CISO.email }, select: { id: true, email: true, name: true, role: true } });
   await seedDemoIncidents({ db: options.db, record: options.record, ciso, now });
