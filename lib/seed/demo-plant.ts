@@ -25,6 +25,8 @@ const demoUsers: Record<Role, { email: string; name: string }> = {
 };
 
 const day = 24 * 60 * 60 * 1000;
+// Some sixty inserts in one transaction: Prisma's defaults (2 s to start, 5 s to finish) are too short on a busy machine.
+const seedTransaction = { maxWait: 30_000, timeout: 60_000 };
 
 /** True when the database holds neither plants nor users: the only state the seed writes into. */
 export async function isEmptyDatabase(options: { db: Db }): Promise<boolean> {
@@ -136,8 +138,7 @@ export async function seedDemoPlant(options: { db: Db; record: LedgerAppend; now
     // The casting camera has no conduit yet: the proxy denies it until one is approved.
 
     await seedDemoSuppliers({ tx, now, author: compliance, approver: admin, suppliers: { openAi, anthropic, microsoft, visionVendor } });
-    // Prisma's defaults (2 s to start, 5 s to finish) are too short for this many statements on a busy PostgreSQL.
-  }, { maxWait: 30_000, timeout: 60_000 });
+  }, seedTransaction);
 
   const ciso = await options.db.user.findUniqueOrThrow({ where: { email: demoUsers.CISO.email }, select: { id: true, email: true, name: true, role: true } });
   await seedDemoIncidents({ db: options.db, record: options.record, ciso, now });
