@@ -215,6 +215,12 @@ export function AssessmentForm(props: {
                 </li>
               ))}
             </ul>
+            {/* In the sticky header, so the outcome shows wherever the author pressed the button. */}
+            {outcome && (
+              <div style={{ marginTop: 10 }}>
+                <ActionOutcome outcome={outcome} />
+              </div>
+            )}
           </div>
           {props.editable && (
             <div className={styles.actions}>
@@ -228,7 +234,6 @@ export function AssessmentForm(props: {
           )}
         </div>
         <div className="card-body">
-          <ActionOutcome outcome={outcome} />
           <p className="field-hint">{props.template.description}</p>
           {props.template.sections.map((section) => (
             <section key={section.id} id={`section-${section.id}`} aria-labelledby={`section-${section.id}-title`}>

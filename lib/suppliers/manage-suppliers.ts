@@ -33,7 +33,6 @@ export const supplierInputSchema = z
   .strict();
 
 export type SupplierInput = z.infer<typeof supplierInputSchema>;
-export type SupplierContact = z.infer<typeof contactSchema>;
 
 const storedList = z.array(z.string());
 const storedContacts = z.array(contactSchema);

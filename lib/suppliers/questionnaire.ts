@@ -44,7 +44,7 @@ export const answerChoiceLabels: Record<AnswerChoice, string> = {
   na: "Not applicable",
 };
 
-export const evidenceLinkSchema = z
+const evidenceLinkSchema = z
   .object({
     label: z.string().trim().max(200).default(""),
     // An external document (trust centre, report, contract) or a page of this app.

@@ -140,7 +140,7 @@ export default async function SupplierPage(props: { params: Promise<{ slug: stri
             <div>
               <h3 style={{ fontSize: 14, margin: "0 0 6px" }}>Receives data from</h3>
               {upstreamLinks.length === 0 && !contract && <p className="field-hint">No one: neither our contract nor another supplier passes data to it.</p>}
-              {contract && <p className={styles.node}>Our organisation, under our contract (terms beside)</p>}
+              {contract && <p className={styles.node}>Our organisation, under the contract shown at the top of its chain</p>}
               <ul className={styles.tree}>
                 {upstreamLinks.map((l) => (
                   <li key={l.id}>
