@@ -45,7 +45,8 @@ afterAll(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-describe("npm run ledger:verify / ledger:checkpoint", () => {
+// Each test starts the command line a few times; tsx start-up is slow on a busy machine.
+describe("npm run ledger:verify / ledger:checkpoint", { timeout: 240_000 }, () => {
   it("passes on an intact ledger and exports its latest checkpoint", () => {
     const verify = ledgerCli(t, "verify");
     expect(verify.code).toBe(0);
