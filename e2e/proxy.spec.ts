@@ -10,7 +10,7 @@ import { expect, test } from "@playwright/test";
 import Database from "better-sqlite3";
 import OpenAI from "openai";
 import { e2eDataDir } from "../playwright.config";
-import { loadProviderKeyCipher } from "../lib/secrets/provider-keys";
+import { loadProviderKeyCipher, providerKeyHint } from "../lib/secrets/provider-keys";
 import { behaviourHeaders, replyText, startTestUpstream, type TestUpstream } from "../proxy/testing/upstream";
 import { storageStateFor } from "./support";
 
@@ -42,7 +42,7 @@ test.beforeAll(async () => {
   for (const slug of ["openai-eu", "anthropic", "gemini-eu"]) {
     const { id, provider } = db.prepare(`SELECT id, provider FROM "AiDestination" WHERE slug = ?`).get(slug) as { id: string; provider: string };
     const baseUrl = provider === "OPENAI_COMPATIBLE" ? `${upstream.url}/v1` : upstream.url;
-    db.prepare(`UPDATE "AiDestination" SET "baseUrl" = ?, "apiKeyCiphertext" = ? WHERE id = ?`).run(baseUrl, cipher.encrypt({ destinationId: id, apiKey: providerKey }), id);
+    db.prepare(`UPDATE "AiDestination" SET "baseUrl" = ?, "apiKeyCiphertext" = ?, "apiKeyHint" = ? WHERE id = ?`).run(baseUrl, cipher.encrypt({ destinationId: id, apiKey: providerKey }), providerKeyHint(providerKey), id);
   }
   const device = db.prepare(`SELECT id FROM "Device" WHERE slug = 'aug-pdm-spindle'`).get() as { id: string };
   db.prepare(`INSERT INTO "DeviceCredential" ("id", "label", "tokenPrefix", "tokenHash", "deviceId", "createdAt") VALUES (?, 'e2e', ?, ?, ?, ?)`).run(
@@ -79,9 +79,9 @@ test("the OpenAI SDK gets answers through the embedded proxy, plain and streamed
   expect(text).toBe(replyText(6));
   expect(arrivals.length).toBeGreaterThanOrEqual(3);
   // Not buffered by the framework: the chunks arrive as the upstream paces them (500 ms
-  // from first to last; a buffered stream would arrive at once). Half of it allows for a
-  // busy machine merging a few writes.
-  expect(arrivals.at(-1)! - arrivals[0]!).toBeGreaterThan(250);
+  // from first to last; a buffered stream arrives at once, within a few ms). A loaded
+  // machine merges writes (72 ms seen at load average 20), so the bar is set well below.
+  expect(arrivals.at(-1)! - arrivals[0]!).toBeGreaterThan(50);
 });
 
 test("Anthropic and Gemini through the embedded proxy, and a refusal with its code", async ({ baseURL }) => {
