@@ -268,10 +268,19 @@ export class InspectionProxy {
     const onClientAbort = () => abort.abort(clientGone);
     request.signal.addEventListener("abort", onClientAbort, { once: true });
     let timer = setTimeout(() => abort.abort(timedOut), this.options.limits.upstreamTimeoutMs);
-    const finished = (result: Omit<ResultFields, "durationMs">) => {
+    const finished = (result: Omit<ResultFields, "durationMs" | "metered">, meter: ResponseMeter | null) => {
       clearTimeout(timer);
       request.signal.removeEventListener("abort", onClientAbort);
-      this.recordResult({ callRecordId, ...result, durationMs: performance.now() - started });
+      const durationMs = performance.now() - started;
+      // Metering the whole answer and building its record (validation, canonical JSON) take
+      // a while: they run after the answer's last byte has gone out, not before it.
+      setImmediate(() => {
+        try {
+          this.recordResult({ callRecordId, ...result, metered: meter?.finish() ?? null, durationMs });
+        } catch (error) {
+          this.options.logger.error({ err: error, callRecordId }, "a call result could not be recorded");
+        }
+      });
     };
 
     let response: Response;
@@ -281,7 +290,7 @@ export class InspectionProxy {
     } catch {
       const reason = abort.signal.reason;
       const outcome = reason === timedOut ? "timed_out" : reason === clientGone ? "client_aborted" : "failed";
-      finished({ outcome, status: null, sha256: null, bytes: 0, ttfbMs: null, metered: null, error: outcome === "failed" ? "upstream_unreachable" : null });
+      finished({ outcome, status: null, sha256: null, bytes: 0, ttfbMs: null, error: outcome === "failed" ? "upstream_unreachable" : null }, null);
       const error =
         outcome === "timed_out"
           ? new ProxyError({ code: "upstream_timeout", message: `${destination.slug} did not answer within ${this.options.limits.upstreamTimeoutMs} ms.` })
@@ -296,7 +305,7 @@ export class InspectionProxy {
     const meter = adapter.responseMeter({ endpoint: parsed.endpoint, contentType: response.headers.get("content-type") });
     const reader = response.body?.getReader();
     if (!reader) {
-      finished({ outcome: status >= 400 ? "failed" : "completed", status, sha256: sha256Hex(new Uint8Array(0)), bytes: 0, ttfbMs: performance.now() - started, metered: meter.finish(), error: null });
+      finished({ outcome: status >= 400 ? "failed" : "completed", status, sha256: sha256Hex(new Uint8Array(0)), bytes: 0, ttfbMs: performance.now() - started, error: null }, meter);
       return new Response(null, { status, headers });
     }
 
@@ -309,7 +318,7 @@ export class InspectionProxy {
     const end = (outcome: ResultFields["outcome"], error: string | null) => {
       if (done) return;
       done = true;
-      finished({ outcome, status, sha256: hash.digest("hex"), bytes, ttfbMs, metered: meter.finish(), error });
+      finished({ outcome, status, sha256: hash.digest("hex"), bytes, ttfbMs, error }, meter);
     };
     const idle = this.options.limits.streamIdleTimeoutMs;
     const body = new ReadableStream<Uint8Array>(
@@ -413,6 +422,8 @@ export class InspectionProxy {
   }
 }
 
+type ResponseMeter = ReturnType<ProviderAdapter["responseMeter"]>;
+
 interface ResultFields {
   outcome: "completed" | "failed" | "timed_out" | "client_aborted";
   status: number | null;
@@ -420,7 +431,7 @@ interface ResultFields {
   bytes: number;
   ttfbMs: number | null;
   durationMs: number;
-  metered: ReturnType<ReturnType<ProviderAdapter["responseMeter"]>["finish"]> | null;
+  metered: ReturnType<ResponseMeter["finish"]> | null;
   error: string | null;
 }
 

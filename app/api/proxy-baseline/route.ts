@@ -1,0 +1,22 @@
+// The framework baseline of `npm run bench:proxy`: the least a route handler can do with
+// the embedded proxy's requests (same runtime and route segment config as app/api/proxy,
+// same server and interceptor path). It reads the body as the proxy does, with the proxy's
+// size limit, and answers a small JSON: no sign-in, no database, no state, nothing
+// forwarded, so it is harmless to leave in production. The embedded proxy's throughput is
+// compared with this route's.
+import { loadConfig } from "@/lib/config";
+import { readBody } from "@/proxy/core";
+import { ProxyError, proxyErrorResponse } from "@/proxy/errors";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+export async function POST(request: Request): Promise<Response> {
+  try {
+    const body = await readBody({ request, maxBytes: loadConfig().proxy.maxBodyBytes });
+    return Response.json({ ok: true, bytes: body.byteLength });
+  } catch (error) {
+    if (error instanceof ProxyError) return proxyErrorResponse({ error });
+    throw error;
+  }
+}
