@@ -232,10 +232,10 @@ async function configureRole(args: { upstream: string; seed: boolean }): Promise
   // Opening the store also switches the file to WAL, as the ledger runs it (synchronous=FULL per connection).
   const store = openLedgerStore(config.database);
   try {
-    if (args.seed) await seedDemoPlant({ db });
     // Its own log, like the CLIs: a log has one writer, and the proxy writes its own.
     const ledger = await openLog({ config: { ...config, ledger: { ...config.ledger, signingKey: undefined, logId: undefined } }, store, logName: "bench-setup", writer: "cli" });
     try {
+      if (args.seed) await seedDemoPlant({ db, record: (input) => ledger.append(input) });
       const cipher = loadProviderKeyCipher(config);
       const target = await db.aiDestination.findUniqueOrThrow({ where: { slug: destination } });
       const apiKey = `sk-bench-${randomBytes(12).toString("hex")}`;
