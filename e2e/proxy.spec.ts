@@ -28,18 +28,25 @@ test.beforeAll(async () => {
   const db = new Database(path.join(e2eDataDir, "conduit-ledger.db"));
   const cipher = loadProviderKeyCipher({ providerKeyEncryptionKey: undefined, secretsDir: path.join(e2eDataDir, "secrets") });
   const now = new Date().toISOString().replace("Z", "+00:00");
-  db.prepare(`INSERT INTO "AiDestination" ("id", "slug", "name", "provider", "baseUrl", "region", "zoneId", "createdAt", "updatedAt")
-    SELECT ?, 'gemini-eu', 'Google Gemini (EU)', 'GEMINI', '', 'EU', "zoneId", ?, ? FROM "AiDestination" WHERE slug = 'openai-eu'`).run(randomUUID(), now, now);
+  // Destinations of its own, so that the demo plant's Anthropic destination (whose supplier
+  // assessment e2e/suppliers.spec.ts rates by its conduits) keeps the conduits it has.
+  for (const [slug, name, provider] of [
+    ["e2e-anthropic", "Anthropic Claude (e2e)", "ANTHROPIC"],
+    ["gemini-eu", "Google Gemini (EU)", "GEMINI"],
+  ] as const) {
+    db.prepare(`INSERT INTO "AiDestination" ("id", "slug", "name", "provider", "baseUrl", "region", "zoneId", "createdAt", "updatedAt")
+      SELECT ?, ?, ?, ?, '', 'EU', "zoneId", ?, ? FROM "AiDestination" WHERE slug = 'openai-eu'`).run(randomUUID(), slug, name, provider, now, now);
+  }
   // Conduits the demo plant lacks: Augsburg L3 to Anthropic and to Gemini for predictive maintenance.
   for (const [slug, destination, model, endpoints] of [
-    ["e2e-aug-l3-to-anthropic", "anthropic", "claude-*", ["messages"]],
+    ["e2e-aug-l3-to-anthropic", "e2e-anthropic", "claude-*", ["messages"]],
     ["e2e-aug-l3-to-gemini", "gemini-eu", "gemini-*", ["generateContent", "streamGenerateContent"]],
   ] as const) {
     db.prepare(`INSERT INTO "Conduit" ("id", "slug", "name", "status", "validFrom", "allowedPurposes", "allowedModels", "allowedEndpoints", "maxDataClass", "overLimitAction", "failMode", "slTarget", "sourceZoneId", "destinationId", "createdAt", "updatedAt")
       SELECT ?, ?, ?, 'ACTIVE', c."validFrom", '["predictive-maintenance"]', ?, ?, 'CONFIDENTIAL', 'REDACT', 'CLOSED', 2, c."sourceZoneId", d."id", ?, ?
       FROM "Conduit" c, "AiDestination" d WHERE c.slug = 'aug-l3-to-openai-eu' AND d.slug = ?`).run(randomUUID(), slug, slug, JSON.stringify([model]), JSON.stringify(endpoints), now, now, destination);
   }
-  for (const slug of ["openai-eu", "anthropic", "gemini-eu"]) {
+  for (const slug of ["openai-eu", "e2e-anthropic", "gemini-eu"]) {
     const { id, provider } = db.prepare(`SELECT id, provider FROM "AiDestination" WHERE slug = ?`).get(slug) as { id: string; provider: string };
     const baseUrl = provider === "OPENAI_COMPATIBLE" ? `${upstream.url}/v1` : upstream.url;
     db.prepare(`UPDATE "AiDestination" SET "baseUrl" = ?, "apiKeyCiphertext" = ?, "apiKeyHint" = ? WHERE id = ?`).run(baseUrl, cipher.encrypt({ destinationId: id, apiKey: providerKey }), providerKeyHint(providerKey), id);
@@ -85,7 +92,7 @@ test("the OpenAI SDK gets answers through the embedded proxy, plain and streamed
 });
 
 test("Anthropic and Gemini through the embedded proxy, and a refusal with its code", async ({ baseURL }) => {
-  const anthropic = new Anthropic({ apiKey: deviceToken, baseURL: `${baseURL}/api/proxy/anthropic`, maxRetries: 0 });
+  const anthropic = new Anthropic({ apiKey: deviceToken, baseURL: `${baseURL}/api/proxy/e2e-anthropic`, maxRetries: 0 });
   const message = await anthropic.messages.create({ model: "claude-sonnet-5-5", max_tokens: 50, messages: [{ role: "user", content: "Explain the bearing alarm." }] });
   expect(message.content[0]).toMatchObject({ type: "text", text: replyText(3) });
   const streamed = await anthropic.messages.stream({ model: "claude-sonnet-5-5", max_tokens: 50, messages: [{ role: "user", content: "Streamed, please." }] }).finalMessage();
@@ -98,10 +105,10 @@ test("Anthropic and Gemini through the embedded proxy, and a refusal with its co
   for await (const chunk of await gemini.models.generateContentStream({ model: "gemini-2.5-flash", contents: "Stream it." })) text += chunk.text ?? "";
   expect(text).toBe(replyText(3));
 
-  // The scheduling pilot's conduit exists but is for another purpose and model.
+  // The zone's conduit to this destination is for predictive maintenance only.
   const refused = await anthropic.messages.create({ model: "claude-sonnet-5-5", max_tokens: 50, messages: [{ role: "user", content: "Plan shift B." }] }, { headers: { "x-conduit-purpose": "production-scheduling" } }).catch((e: unknown) => e);
   expect(refused).toBeInstanceOf(Anthropic.PermissionDeniedError);
-  expect(String((refused as Error).message)).toMatch(/model_not_allowed|conduit_expired/);
+  expect(String((refused as Error).message)).toMatch(/purpose_not_allowed/);
 
   const stranger = new GoogleGenAI({ apiKey: "cl_dev_not-a-token", httpOptions: { baseUrl: `${baseURL}/api/proxy/gemini-eu` } });
   await expect(stranger.models.generateContent({ model: "gemini-2.5-flash", contents: "hi" })).rejects.toThrow(/invalid_device_token/);
