@@ -19,6 +19,7 @@ import { handleOversight } from "@/proxy/oversight";
 import { adapterFor, ProviderRequestError, type ParsedRequest, type ProviderAdapter } from "@/proxy/providers";
 import { findDeviceToken } from "@/proxy/providers/forwarding";
 import type { Spool } from "@/proxy/spool";
+import type { UpstreamAnswer, UpstreamClient } from "@/proxy/upstream-client";
 
 export const purposeHeader = "x-conduit-purpose";
 export const recordIdHeader = "x-conduit-record-id";
@@ -41,7 +42,7 @@ export interface InspectionProxyOptions {
   operators: OperatorResolver;
   limits: { maxBodyBytes: number; upstreamTimeoutMs: number; streamIdleTimeoutMs: number };
   logger: ProxyLogger;
-  fetch?: typeof fetch;
+  upstream: UpstreamClient;
   now?: () => number;
 }
 
@@ -79,19 +80,20 @@ const timedOut = Symbol("timed out");
 const clientGone = Symbol("client aborted");
 
 // Headers of the provider's response that must not be relayed: hop-by-hop, and those
-// that describe the encoding fetch already undid.
+// that describe the encoding the upstream client already undid.
 const droppedResponseHeaders = new Set(["connection", "keep-alive", "transfer-encoding", "content-encoding", "content-length", "set-cookie", "upgrade", "trailer"]);
+
+// Statuses whose answer has no body (RFC 9110 15.3.5, 15.3.6, 15.4.5).
+const nullBodyStatuses = new Set([204, 205, 304]);
 
 function sha256Hex(data: Uint8Array): string {
   return createHash("sha256").update(data).digest("hex");
 }
 
 export class InspectionProxy {
-  private readonly fetch: typeof fetch;
   private readonly now: () => number;
 
   constructor(private readonly options: InspectionProxyOptions) {
-    this.fetch = options.fetch ?? fetch;
     this.now = options.now ?? Date.now;
   }
 
@@ -283,10 +285,10 @@ export class InspectionProxy {
       });
     };
 
-    let response: Response;
+    let response: UpstreamAnswer;
     try {
       const hasBody = request.method !== "GET" && request.method !== "HEAD";
-      response = await this.fetch(upstream.url, { method: request.method, headers: upstream.headers, body: hasBody ? (options.forwardBody as Uint8Array<ArrayBuffer>) : undefined, signal: abort.signal, redirect: "manual" });
+      response = await this.options.upstream({ url: upstream.url, method: request.method, headers: upstream.headers, body: hasBody ? options.forwardBody : undefined, signal: abort.signal });
     } catch {
       const reason = abort.signal.reason;
       const outcome = reason === timedOut ? "timed_out" : reason === clientGone ? "client_aborted" : "failed";
@@ -299,12 +301,16 @@ export class InspectionProxy {
     }
 
     const headers = new Headers();
-    for (const [name, value] of response.headers) if (!droppedResponseHeaders.has(name)) headers.append(name, value);
+    let contentType: string | null = null;
+    for (const [name, value] of response.headers) {
+      if (name === "content-type") contentType = value;
+      if (!droppedResponseHeaders.has(name)) headers.append(name, value);
+    }
     headers.set(recordIdHeader, callRecordId);
     const status = response.status;
-    const meter = adapter.responseMeter({ endpoint: parsed.endpoint, contentType: response.headers.get("content-type") });
-    const reader = response.body?.getReader();
-    if (!reader) {
+    const meter = adapter.responseMeter({ endpoint: parsed.endpoint, contentType });
+    if (request.method === "HEAD" || nullBodyStatuses.has(status)) {
+      response.cancel();
       finished({ outcome: status >= 400 ? "failed" : "completed", status, sha256: sha256Hex(new Uint8Array(0)), bytes: 0, ttfbMs: performance.now() - started, error: null }, meter);
       return new Response(null, { status, headers });
     }
@@ -327,17 +333,17 @@ export class InspectionProxy {
           clearTimeout(timer);
           timer = setTimeout(() => abort.abort(timedOut), idle);
           try {
-            const chunk = await reader.read();
-            if (chunk.done) {
+            const chunk = await response.read();
+            if (chunk === null) {
               controller.close();
               end(status >= 400 ? "failed" : "completed", null);
               return;
             }
             ttfbMs ??= performance.now() - started;
-            meter.push(chunk.value);
-            hash.update(chunk.value);
-            bytes += chunk.value.byteLength;
-            controller.enqueue(chunk.value);
+            meter.push(chunk);
+            hash.update(chunk);
+            bytes += chunk.byteLength;
+            controller.enqueue(chunk);
           } catch (error) {
             const reason = abort.signal.reason;
             end(reason === timedOut ? "timed_out" : reason === clientGone ? "client_aborted" : "failed", reason === timedOut ? "stream_idle_timeout" : "upstream_stream_error");
@@ -348,7 +354,7 @@ export class InspectionProxy {
           // The client went away: stop the provider too, and say so in the record.
           end("client_aborted", null);
           abort.abort(clientGone);
-          await reader.cancel().catch(() => undefined);
+          response.cancel();
         },
       },
       { highWaterMark: 0 },

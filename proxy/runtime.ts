@@ -12,6 +12,7 @@ import { DeviceUsage } from "@/proxy/device-usage";
 import { InventoryCache, loadInventorySnapshot } from "@/proxy/inventory";
 import { OperatorResolver } from "@/proxy/operator";
 import { Spool } from "@/proxy/spool";
+import { createUpstreamClient, type UpstreamClient } from "@/proxy/upstream-client";
 
 export interface ProxyRuntime {
   proxy: InspectionProxy;
@@ -22,7 +23,7 @@ export interface ProxyRuntime {
   close(): Promise<void>;
 }
 
-export function createProxyRuntime(options: { config: Config; db: Db; log: LogWriter; store: LedgerStore; logger: ProxyLogger; fetch?: typeof fetch }): ProxyRuntime {
+export function createProxyRuntime(options: { config: Config; db: Db; log: LogWriter; store: LedgerStore; logger: ProxyLogger; upstream?: UpstreamClient }): ProxyRuntime {
   const { config, db, log, store, logger } = options;
   const cipher = loadProviderKeyCipher(config);
   const inventory = new InventoryCache({
@@ -32,6 +33,7 @@ export function createProxyRuntime(options: { config: Config; db: Db; log: LogWr
   });
   const spool = new Spool({ file: path.join(config.dataDir, "spool", `${log.logId}.jsonl`) });
   const usage = new DeviceUsage({ db, onError: (error) => logger.error({ err: error }, "device usage could not be written") });
+  const upstreamClient = createUpstreamClient({ maxSockets: 512 });
   const ledger = { append: (input: { kind: string; body: unknown; id?: string }) => log.append(input), readRecordById: (id: string) => store.readRecordById(id) };
   const proxy = new InspectionProxy({
     inventory,
@@ -41,7 +43,7 @@ export function createProxyRuntime(options: { config: Config; db: Db; log: LogWr
     operators: new OperatorResolver({ maxAgeSeconds: config.proxy.operatorAssertionMaxAgeSeconds }),
     limits: { maxBodyBytes: config.proxy.maxBodyBytes, upstreamTimeoutMs: config.proxy.upstreamTimeoutMs, streamIdleTimeoutMs: config.proxy.streamIdleTimeoutMs },
     logger,
-    fetch: options.fetch,
+    upstream: options.upstream ?? upstreamClient,
   });
   const replaySpool = () =>
     spool.replay({
@@ -61,6 +63,7 @@ export function createProxyRuntime(options: { config: Config; db: Db; log: LogWr
     async close() {
       clearInterval(replayTimer);
       inventory.close();
+      upstreamClient.close();
       await usage.close().catch((error) => logger.error({ err: error }, "device usage could not be written at shutdown"));
     },
   };

@@ -10,12 +10,12 @@ import type { ProxyLogger } from "@/proxy/core";
 import { createFetchServer } from "@/proxy/node-http";
 import { createProxyRuntime } from "@/proxy/runtime";
 
-export async function startProxyServer(options: { config?: Config; fetch?: typeof fetch; logger?: ProxyLogger } = {}) {
+export async function startProxyServer(options: { config?: Config; logger?: ProxyLogger } = {}) {
   const config = options.config ?? loadConfig();
   const db = createDb(config.database.url);
   const store = openLedgerStore(config.database);
   const log = await openLog({ config, store, logName: config.proxy.logName, writer: `proxy:${config.proxy.logName}` });
-  const runtime = createProxyRuntime({ config, db, log, store, logger: options.logger ?? logger.child({ component: "edge-proxy" }), fetch: options.fetch });
+  const runtime = createProxyRuntime({ config, db, log, store, logger: options.logger ?? logger.child({ component: "edge-proxy" }) });
   await runtime.inventory.reload();
   await runtime.replaySpool().catch((error) => logger.warn({ err: error }, "the spool could not be replayed at start"));
   const origin = `http://${config.proxy.host}:${config.proxy.port}`;
