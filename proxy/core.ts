@@ -25,7 +25,7 @@ export const purposeHeader = "x-conduit-purpose";
 export const recordIdHeader = "x-conduit-record-id";
 
 export interface ProxyLedger {
-  append(input: { kind: string; body: unknown; id?: string }): Promise<AppendedRecord>;
+  append(input: { kind: string; body: unknown; id?: string; canWait?: boolean }): Promise<AppendedRecord>;
   readRecordById(id: string): Promise<RecordRow | null>;
 }
 
@@ -82,6 +82,9 @@ const clientGone = Symbol("client aborted");
 // Headers of the provider's response that must not be relayed: hop-by-hop, and those
 // that describe the encoding the upstream client already undid.
 const droppedResponseHeaders = new Set(["connection", "keep-alive", "transfer-encoding", "content-encoding", "content-length", "set-cookie", "upgrade", "trailer"]);
+
+/** The largest answer of known size that is read whole before it is relayed. */
+const wholeAnswerMaxBytes = 4 * 2 ** 20;
 
 // Statuses whose answer has no body (RFC 9110 15.3.5, 15.3.6, 15.4.5).
 const nullBodyStatuses = new Set([204, 205, 304]);
@@ -302,8 +305,10 @@ export class InspectionProxy {
 
     const headers = new Headers();
     let contentType: string | null = null;
+    let contentLength: number | null = null;
     for (const [name, value] of response.headers) {
       if (name === "content-type") contentType = value;
+      if (name === "content-length") contentLength = Number(value);
       if (!droppedResponseHeaders.has(name)) headers.append(name, value);
     }
     headers.set(recordIdHeader, callRecordId);
@@ -313,6 +318,45 @@ export class InspectionProxy {
       response.cancel();
       finished({ outcome: status >= 400 ? "failed" : "completed", status, sha256: sha256Hex(new Uint8Array(0)), bytes: 0, ttfbMs: performance.now() - started, error: null }, meter);
       return new Response(null, { status, headers });
+    }
+
+    // A JSON answer (a chat completion, an embedding) is read whole and relayed in one
+    // piece: the client cannot use half a JSON document, and it saves a stream pipeline per
+    // call. One that grows past wholeAnswerMaxBytes, and every stream, goes chunk by chunk
+    // below, starting with what was already read.
+    const readAhead: Uint8Array[] = [];
+    const eventStream = contentType?.toLowerCase().includes("text/event-stream") ?? false;
+    if (!parsed.stream && !eventStream && (contentLength === null || contentLength <= wholeAnswerMaxBytes)) {
+      let ttfbMs: number | null = null;
+      let length = 0;
+      let complete = false;
+      try {
+        while (length <= wholeAnswerMaxBytes) {
+          const chunk = await response.read();
+          if (chunk === null) {
+            complete = true;
+            break;
+          }
+          ttfbMs ??= performance.now() - started;
+          readAhead.push(chunk);
+          length += chunk.byteLength;
+        }
+      } catch {
+        const reason = abort.signal.reason;
+        const outcome = reason === timedOut ? "timed_out" : reason === clientGone ? "client_aborted" : "failed";
+        finished({ outcome, status, sha256: null, bytes: length, ttfbMs, error: outcome === "failed" ? "upstream_stream_error" : null }, meter);
+        const error =
+          outcome === "timed_out"
+            ? new ProxyError({ code: "upstream_timeout", message: `${destination.slug} did not finish its answer within ${this.options.limits.upstreamTimeoutMs} ms.` })
+            : new ProxyError({ code: "upstream_unreachable", message: `${destination.slug} broke off its answer.` });
+        return proxyErrorResponse({ error, headers: { [recordIdHeader]: callRecordId } });
+      }
+      if (complete) {
+        const whole = readAhead.length === 1 ? readAhead[0]! : Buffer.concat(readAhead);
+        meter.push(whole);
+        finished({ outcome: status >= 400 ? "failed" : "completed", status, sha256: sha256Hex(whole), bytes: whole.byteLength, ttfbMs: ttfbMs ?? performance.now() - started, error: null }, meter);
+        return new Response(whole as Uint8Array<ArrayBuffer>, { status, statusText: response.statusText, headers });
+      }
     }
 
     // Pulled one chunk at a time, only when the client reads: nothing is buffered, and
@@ -333,7 +377,7 @@ export class InspectionProxy {
           clearTimeout(timer);
           timer = setTimeout(() => abort.abort(timedOut), idle);
           try {
-            const chunk = await response.read();
+            const chunk = readAhead.shift() ?? (await response.read());
             if (chunk === null) {
               controller.close();
               end(status >= 400 ? "failed" : "completed", null);
@@ -363,9 +407,9 @@ export class InspectionProxy {
   }
 
   /** Appends a record before the call goes on; a fail-open conduit falls back to the spool. */
-  private async makeDurable(options: { record: { kind: string; id: string; body: unknown }; failOpen: boolean }): Promise<boolean> {
+  private async makeDurable(options: { record: { kind: string; id: string; body: unknown }; failOpen: boolean; canWait?: boolean }): Promise<boolean> {
     try {
-      await this.options.ledger.append(options.record);
+      await this.options.ledger.append({ ...options.record, canWait: options.canWait });
       return true;
     } catch (error) {
       this.options.logger.warn({ err: error, recordId: options.record.id }, "the ledger could not append a call record");
@@ -422,7 +466,9 @@ export class InspectionProxy {
         error: result.error ?? metered?.error ?? null,
       },
     };
-    void this.makeDurable({ record, failOpen: true }).then((ok) => {
+    // Nothing waits on this record, so it joins the next call's commit rather than
+    // costing a disk flush of its own (each one blocks the event loop for about 1 ms).
+    void this.makeDurable({ record, failOpen: true, canWait: true }).then((ok) => {
       if (!ok) this.options.logger.error({ recordId: record.id, callRecordId: result.callRecordId }, "a call result could not be recorded");
     });
   }

@@ -270,6 +270,19 @@ describe("redaction, upstream failures and aborts", () => {
     expect(result.body).toMatchObject({ outcome: "timed_out", response: { status: null } });
   });
 
+  it("answers 502 when the upstream breaks off a JSON answer, and records the failure", async () => {
+    const response = await fetch(`${f.proxy.url}/openai-eu/v1/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${f.tokens["aug-pdm-spindle"]}`, [behaviourHeaders.breakAfterBytes]: "40" },
+      body: JSON.stringify(chat),
+    });
+    // The client gets a clear error, not half a JSON document under a 200.
+    expect(response.status).toBe(502);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe("upstream_unreachable");
+    const { result } = await recordsOfCall(response.headers.get(recordIdHeader)!);
+    expect(result.body).toMatchObject({ outcome: "failed", error: "upstream_stream_error", response: { status: 200, bytes: 40, sha256: null } });
+  });
+
   it("cancels the upstream request when the client aborts mid-stream, and says so", async () => {
     const abort = new AbortController();
     const response = await fetch(`${f.proxy.url}/openai-eu/v1/chat/completions`, {

@@ -34,7 +34,7 @@ export function createProxyRuntime(options: { config: Config; db: Db; log: LogWr
   const spool = new Spool({ file: path.join(config.dataDir, "spool", `${log.logId}.jsonl`) });
   const usage = new DeviceUsage({ db, onError: (error) => logger.error({ err: error }, "device usage could not be written") });
   const upstreamClient = createUpstreamClient({ maxSockets: 512 });
-  const ledger = { append: (input: { kind: string; body: unknown; id?: string }) => log.append(input), readRecordById: (id: string) => store.readRecordById(id) };
+  const ledger = { append: (input: { kind: string; body: unknown; id?: string; canWait?: boolean }) => log.append(input), readRecordById: (id: string) => store.readRecordById(id) };
   const proxy = new InspectionProxy({
     inventory,
     ledger,

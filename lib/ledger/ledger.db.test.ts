@@ -206,3 +206,35 @@ describe("proofs and verification", () => {
     expect(report.anchor).toEqual({ logId: log.id, size: 32, ok: true });
   });
 });
+
+// Last, with a log of its own: the tests above count every record in the database.
+describe("records that can wait", () => {
+  it("lets a record that can wait join the next commit, or commits it after maxWaitMs", async () => {
+    const writer = await LogWriter.open({ store, key: generateSigningKey(), log: { id: "can-wait", name: "can-wait", writer: "test" }, checkpointEvery: 1000, checkpointSeconds: 3600, maxWaitMs: 200 });
+    const batches: number[] = [];
+    const appendBatch = store.appendBatch.bind(store);
+    store.appendBatch = (batch) => {
+      batches.push(batch.records.length);
+      return appendBatch(batch);
+    };
+    try {
+      // Joins the commit of the record appended after it, in order.
+      const waiting = writer.append({ ...adminChange(1), canWait: true });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(batches).toEqual([]);
+      const urgent = await writer.append(adminChange(2));
+      expect((await waiting).seq).toBe(urgent.seq - 1);
+      expect(batches).toEqual([2]);
+      // Alone, it is committed once maxWaitMs has passed, not before.
+      const started = performance.now();
+      const alone = await writer.append({ ...adminChange(3), canWait: true });
+      expect(performance.now() - started).toBeGreaterThanOrEqual(190);
+      expect(alone.seq).toBe(urgent.seq + 1);
+      expect(batches).toEqual([2, 1]);
+      expect(await store.readRecordById(alone.id)).not.toBeNull();
+    } finally {
+      store.appendBatch = appendBatch;
+      await writer.close();
+    }
+  });
+});

@@ -68,6 +68,8 @@ interface Pending {
   id: string | undefined;
   /** Canonical JSON of the body, computed once at append time. */
   bodyText: string;
+  /** Nobody waits on this record to act: it may wait for the next commit (see append). */
+  canWait: boolean;
   resolve: (record: AppendedRecord) => void;
   reject: (error: unknown) => void;
 }
@@ -81,6 +83,8 @@ export interface LogWriterOptions {
   /** ... or this many seconds after the first record not yet covered by one. */
   checkpointSeconds: number;
   maxBatch?: number;
+  /** How long a record appended with canWait may wait for another commit to join. */
+  maxWaitMs?: number;
   now?: () => Date;
 }
 
@@ -90,6 +94,7 @@ export class LogWriter {
   private scheduled = false;
   private closed = false;
   private checkpointTimer: NodeJS.Timeout | undefined;
+  private waitTimer: NodeJS.Timeout | undefined;
   private lastCheckpointSize = 0;
   private readonly maxBatch: number;
   private readonly now: () => Date;
@@ -148,8 +153,11 @@ export class LogWriter {
    * Validates and appends one record; resolves once it is durable. A malformed record is
    * refused before it is queued. `id` (a UUID) lets a caller name the record before it is
    * written, so a record first kept in a spool keeps its id when it reaches the log.
+   * `canWait` is for a record nobody waits on before acting (how a call ended, written
+   * after its answer has gone out): it joins the next commit another append causes, or
+   * is committed maxWaitMs later, so it does not cost a disk flush of its own.
    */
-  append(input: { kind: string; body: unknown; id?: string }): Promise<AppendedRecord> {
+  append(input: { kind: string; body: unknown; id?: string; canWait?: boolean }): Promise<AppendedRecord> {
     if (this.closed) return Promise.reject(new AppError({ code: "unavailable", message: "The audit log is closed." }));
     let valid: RecordInput;
     let bodyText: string;
@@ -160,9 +168,11 @@ export class LogWriter {
     } catch (error) {
       return Promise.reject(error);
     }
+    const canWait = input.canWait === true;
     return new Promise((resolve, reject) => {
-      this.queue.push({ input: valid, id: input.id, bodyText, resolve, reject });
-      this.schedule();
+      this.queue.push({ input: valid, id: input.id, bodyText, canWait, resolve, reject });
+      if (canWait) this.armWaitTimer();
+      else this.schedule();
     });
   }
 
@@ -177,12 +187,22 @@ export class LogWriter {
     this.closed = true;
     clearTimeout(this.checkpointTimer);
     await this.drain();
+    clearTimeout(this.waitTimer);
     await this.writeCheckpoint();
     await this.pool?.close();
     this.pool = undefined;
   }
 
+  private armWaitTimer(): void {
+    this.waitTimer ??= setTimeout(() => {
+      this.waitTimer = undefined;
+      this.schedule();
+    }, this.options.maxWaitMs ?? 25);
+  }
+
   private schedule(): void {
+    clearTimeout(this.waitTimer);
+    this.waitTimer = undefined;
     if (this.flushing || this.scheduled) return;
     this.scheduled = true;
     // setImmediate, not a timer: appends made in the same turn of the event loop share a
@@ -237,7 +257,8 @@ export class LogWriter {
       }
     } finally {
       this.flushing = false;
-      if (this.queue.length > 0) this.schedule();
+      if (this.queue.some((p) => !p.canWait)) this.schedule();
+      else if (this.queue.length > 0) this.armWaitTimer();
     }
   }
 

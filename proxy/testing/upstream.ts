@@ -19,6 +19,8 @@ export interface UpstreamBehaviour {
   chunkIntervalMs: number;
   /** Text deltas in a stream, one write each; also the words (and output tokens) of a reply. */
   chunkCount: number;
+  /** Break the connection after this many bytes of a JSON answer (null: answer whole). */
+  breakAfterBytes: number | null;
 }
 
 /** Per-request overrides of UpstreamBehaviour. */
@@ -27,6 +29,7 @@ export const behaviourHeaders = {
   delayMs: "x-upstream-delay-ms",
   chunkIntervalMs: "x-upstream-chunk-interval-ms",
   chunkCount: "x-upstream-chunk-count",
+  breakAfterBytes: "x-upstream-break-after-bytes",
 } as const satisfies Record<keyof UpstreamBehaviour, string>;
 
 export interface StartTestUpstreamOptions extends Partial<UpstreamBehaviour> {
@@ -122,7 +125,7 @@ type Reply =
 
 export async function startTestUpstream(options: StartTestUpstreamOptions = {}): Promise<TestUpstream> {
   const { record = true, ...initial } = options;
-  let defaults: UpstreamBehaviour = { errorStatus: null, delayMs: 0, chunkIntervalMs: 0, chunkCount: 3, ...initial };
+  let defaults: UpstreamBehaviour = { errorStatus: null, delayMs: 0, chunkIntervalMs: 0, chunkCount: 3, breakAfterBytes: null, ...initial };
   const requests: UpstreamRequestRecord[] = [];
   let counter = 0;
 
@@ -172,6 +175,7 @@ function behaviourFor(defaults: UpstreamBehaviour, headers: IncomingMessage["hea
     delayMs: number(behaviourHeaders.delayMs) ?? defaults.delayMs,
     chunkIntervalMs: number(behaviourHeaders.chunkIntervalMs) ?? defaults.chunkIntervalMs,
     chunkCount: Math.max(1, number(behaviourHeaders.chunkCount) ?? defaults.chunkCount),
+    breakAfterBytes: number(behaviourHeaders.breakAfterBytes) ?? defaults.breakAfterBytes,
   };
 }
 
@@ -246,7 +250,9 @@ function respond(options: { exchange: Exchange; res: ServerResponse; recorder: R
       const contentType = "application/json";
       if (recorder) Object.assign(recorder, { status: reply.status, contentType });
       res.writeHead(reply.status, { "content-type": contentType, ...reply.headers });
-      write(JSON.stringify(reply.body), true);
+      const { breakAfterBytes } = exchange.behaviour;
+      if (breakAfterBytes === null) return write(JSON.stringify(reply.body), true);
+      res.write(Buffer.from(JSON.stringify(reply.body), "utf8").subarray(0, breakAfterBytes), () => res.destroy());
       return;
     }
     if (recorder) Object.assign(recorder, { status: 200, contentType: reply.contentType });
