@@ -12,6 +12,7 @@ import { uuidv7 } from "@/lib/ledger/log-writer";
 import { authorizeCall, type ConduitRule } from "@/proxy/authorize";
 import { applyConduitLimit, type Classification } from "@/proxy/classify";
 import type { DeviceUsage } from "@/proxy/device-usage";
+import { readBody } from "@/proxy/body";
 import { ProxyError, proxyErrorResponse, type ProxyErrorCode } from "@/proxy/errors";
 import type { InventoryCache, InventorySnapshot, ProxyCredential, ProxyDestination } from "@/proxy/inventory";
 import type { OperatorIdentity, OperatorResolver } from "@/proxy/operator";
@@ -500,33 +501,4 @@ function safeDecode(segment: string): string {
 }
 
 /** Reads a request body up to a limit, refusing early on a declared length over it. */
-export async function readBody(options: { request: Request; maxBytes: number }): Promise<Uint8Array> {
-  const { request, maxBytes } = options;
-  const tooLarge = () => new ProxyError({ code: "payload_too_large", message: `The request body exceeds ${maxBytes} bytes.` });
-  const declared = Number(request.headers.get("content-length"));
-  if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge();
-  if (!request.body) return new Uint8Array(0);
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel().catch(() => undefined);
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
-  if (chunks.length === 1) return chunks[0]!;
-  const body = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return body;
-}
-
 export type { ProxyErrorCode };

@@ -4,6 +4,7 @@
 // other record. An edited output is described by its hash and size, never its text.
 import { z } from "zod";
 import { uuidv7 } from "@/lib/ledger/log-writer";
+import { readBody } from "@/proxy/body";
 import type { ProxyLedger } from "@/proxy/core";
 import { ProxyError, proxyErrorResponse } from "@/proxy/errors";
 import type { InventorySnapshot, ProxyCredential } from "@/proxy/inventory";
@@ -47,8 +48,8 @@ export async function handleOversight(options: {
     if (!(request.headers.get("content-type") ?? "").includes("application/json")) {
       throw new ProxyError({ code: "unsupported_media_type", message: "Send the decision as application/json." });
     }
-    const text = await request.text();
-    if (Buffer.byteLength(text) > maxOversightBytes) throw new ProxyError({ code: "payload_too_large", message: `An oversight report is at most ${maxOversightBytes} bytes.` });
+    // Read with the limit, so a large body is refused as it arrives, not after it is all in memory.
+    const text = Buffer.from(await readBody({ request, maxBytes: maxOversightBytes })).toString("utf8");
     let json: unknown;
     try {
       json = JSON.parse(text);

@@ -430,6 +430,29 @@ describe("human oversight", () => {
     const invalid = await report({ device: "aug-pdm-spindle", body: { callRecordId, decision: "edited" } });
     expect(invalid.status).toBe(422);
   });
+
+  it("refuses an oversized report, with or without a declared length", async () => {
+    const oversized = JSON.stringify({ decision: "accepted", note: "x".repeat(20_000) });
+    const declared = await report({ device: "aug-pdm-spindle", body: JSON.parse(oversized) });
+    expect(declared.status).toBe(413);
+    // Sent in pieces with no declared length.
+    const encoder = new TextEncoder();
+    const pieces = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let i = 0; i < oversized.length; i += 4096) controller.enqueue(encoder.encode(oversized.slice(i, i + 4096)));
+        controller.close();
+      },
+    });
+    const streamed = await fetch(`${f.proxy.url}/_conduit/oversight`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${f.tokens["aug-pdm-spindle"]}` },
+      body: pieces,
+      // @ts-expect-error Node's fetch needs duplex for a streamed body; not yet in the DOM types.
+      duplex: "half",
+    });
+    expect(streamed.status).toBe(413);
+    expect(((await streamed.json()) as { error: { code: string } }).error.code).toBe("payload_too_large");
+  });
 });
 
 describe("other payloads and a ledger that cannot write", () => {

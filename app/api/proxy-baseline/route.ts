@@ -5,7 +5,7 @@
 // forwarded, so it is harmless to leave in production. The embedded proxy's throughput is
 // compared with this route's.
 import { loadConfig } from "@/lib/config";
-import { readBody } from "@/proxy/core";
+import { readBody } from "@/proxy/body";
 import { ProxyError, proxyErrorResponse } from "@/proxy/errors";
 
 export const runtime = "nodejs";
