@@ -109,18 +109,22 @@ function QuestionField(props: { question: Question; answer: Answer | undefined; 
   );
 }
 
-function Decision(props: { assessmentId: string; suggested: DataClassName }) {
+// A decision removes this section once the page refreshes, so its confirmation is
+// announced by the form around it (onDecided); only a refusal is shown here.
+function Decision(props: { assessmentId: string; suggested: DataClassName; onDecided: (text: string) => void }) {
   const id = useId();
   const { busy, outcome, run } = useAction();
   async function approve(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const approvedDataClass = String(new FormData(event.currentTarget).get("approvedDataClass"));
-    await run({ url: `/api/assessments/${props.assessmentId}/approve`, method: "POST", body: { approvedDataClass } }, () => "Assessment approved; the sign-off is recorded in the ledger.");
+    const text = "Assessment approved; the sign-off is recorded in the ledger.";
+    if (await run({ url: `/api/assessments/${props.assessmentId}/approve`, method: "POST", body: { approvedDataClass } }, () => text)) props.onDecided(text);
   }
   async function sendBack(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const note = String(new FormData(event.currentTarget).get("note") ?? "");
-    await run({ url: `/api/assessments/${props.assessmentId}/return`, method: "POST", body: { note } }, () => "Returned to the author.");
+    const text = "Returned to the author.";
+    if (await run({ url: `/api/assessments/${props.assessmentId}/return`, method: "POST", body: { note } }, () => text)) props.onDecided(text);
   }
   return (
     <section className="card" aria-labelledby={`${id}-title`}>
@@ -131,7 +135,7 @@ function Decision(props: { assessmentId: string; suggested: DataClassName }) {
         </div>
       </div>
       <div className="card-body">
-        <ActionOutcome outcome={outcome} />
+        <ActionOutcome outcome={outcome?.tone === "error" ? outcome : null} />
         <div className={styles.grid2}>
           <form onSubmit={approve} aria-label="Approve the assessment">
             <div className="field">
@@ -174,6 +178,7 @@ export function AssessmentForm(props: {
   const [answers, setAnswers] = useState<Answers>(props.answers);
   const [dirty, setDirty] = useState(false);
   const { busy, outcome, run } = useAction();
+  const [decided, setDecided] = useState<string | null>(null);
   const progress = scoreAnswers({ template: props.template, answers });
 
   const change = (questionId: string, answer: Answer) => {
@@ -192,7 +197,8 @@ export function AssessmentForm(props: {
 
   return (
     <>
-      {props.canDecide && <Decision assessmentId={props.assessmentId} suggested={props.suggestedDataClass} />}
+      <ActionOutcome outcome={decided === null ? null : { tone: "ok", text: decided }} />
+      {props.canDecide && <Decision assessmentId={props.assessmentId} suggested={props.suggestedDataClass} onDecided={setDecided} />}
       <section className="card" aria-labelledby="questionnaire-title">
         <div className={`card-header ${styles.sticky}`}>
           <div style={{ flex: 1 }}>
