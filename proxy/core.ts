@@ -84,7 +84,7 @@ const clientGone = Symbol("client aborted");
 // that describe the encoding the upstream client already undid.
 const droppedResponseHeaders = new Set(["connection", "keep-alive", "transfer-encoding", "content-encoding", "content-length", "set-cookie", "upgrade", "trailer"]);
 
-/** The largest answer of known size that is read whole before it is relayed. */
+/** The largest JSON answer read whole before it is relayed; a larger one is streamed. */
 const wholeAnswerMaxBytes = 4 * 2 ** 20;
 
 // Statuses whose answer has no body (RFC 9110 15.3.5, 15.3.6, 15.4.5).
