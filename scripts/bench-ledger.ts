@@ -30,12 +30,10 @@ import { verifyCheckpointSignature, verifyRecordSignature } from "../lib/ledger/
 import type { LedgerStore } from "../lib/ledger/store";
 import { verifyLedger, type SignatureChecks } from "../lib/ledger/verify";
 import { adminChange } from "../lib/testing/ledger-fixtures";
+import { describeMachine, median, option, percentile, writeBenchmarkSection } from "./bench-report";
 import { migrateDeploy } from "./prisma";
 
 const root = path.resolve(import.meta.dirname, "..");
-const benchmarksFile = path.join(root, "BENCHMARKS.md");
-const sectionStart = "<!-- bench:ledger:start -->";
-const sectionEnd = "<!-- bench:ledger:end -->";
 
 // The production defaults of LEDGER_CHECKPOINT_EVERY / LEDGER_CHECKPOINT_SECONDS: a
 // checkpoint (one more commit) every 1,000 records is part of the append cost.
@@ -66,17 +64,6 @@ const quickSizes: Sizes = { sqliteAppends: 10_000, postgresAppends: 5000, sqlite
 const mb = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MB`;
 const int = (n: number) => Math.round(n).toLocaleString("en-US");
 const log = (message: string) => process.stderr.write(`[bench-ledger] ${message}\n`);
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
-function percentile(options: { values: number[]; p: number }): number {
-  const sorted = [...options.values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((options.p / 100) * sorted.length) - 1)]!;
-}
 
 interface Memory {
   /** process.resourceUsage().maxRSS of the run's process, bytes. */
@@ -531,51 +518,9 @@ function markdownTable(rows: Row[]): string {
   return [line(header), line(header.map(() => "---")), ...rows.map((r) => line([r.measurement, r.median, r.goal, r.ratio, r.met, r.runs, r.notes]))].join("\n");
 }
 
-function machine(extra: { sqliteVersion: string; postgresVersion?: string; loadAtStart: number[] }): string {
-  const cpuinfo = fs.existsSync("/proc/cpuinfo") ? fs.readFileSync("/proc/cpuinfo", "utf8") : "";
-  const cpu = /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1]?.trim() ?? os.cpus()[0]?.model ?? "unknown CPU";
-  let nproc = String(os.availableParallelism());
-  try {
-    nproc = execFileSync("nproc", { encoding: "utf8" }).trim();
-  } catch {
-    // nproc is coreutils; os.availableParallelism() says the same where it is missing.
-  }
-  return [
-    `${nproc} CPUs (nproc), ${cpu}`,
-    `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM`,
-    `Node ${process.version}`,
-    `SQLite ${extra.sqliteVersion}`,
-    extra.postgresVersion ? `PostgreSQL ${extra.postgresVersion}` : "PostgreSQL not measured",
-    `${os.type()} ${os.release()}`,
-    // Other work on the machine shows here; the CPU ÷ wall figures in the notes show it per row.
-    `load average ${extra.loadAtStart.map((l) => l.toFixed(1)).join(" ")} at start, ${os.loadavg().map((l) => l.toFixed(1)).join(" ")} at end`,
-  ].join(", ");
-}
-
-/** Replaces the benchmark's section of BENCHMARKS.md (between its markers), or appends it. */
-function writeSection(options: { body: string }): void {
-  const section = `${sectionStart}\n${options.body.trim()}\n${sectionEnd}`;
-  const current = fs.existsSync(benchmarksFile) ? fs.readFileSync(benchmarksFile, "utf8") : "# Benchmarks\n";
-  const start = current.indexOf(sectionStart);
-  const end = current.indexOf(sectionEnd);
-  const next =
-    start >= 0 && end > start
-      ? `${current.slice(0, start)}${section}${current.slice(end + sectionEnd.length)}`
-      : `${current.trimEnd()}\n\n${section}\n`;
-  fs.writeFileSync(benchmarksFile, next);
-}
-
 // ---------------------------------------------------------------------------------------
 // Main
 // ---------------------------------------------------------------------------------------
-
-function option(options: { argv: string[]; name: string }): string | undefined {
-  const i = options.argv.indexOf(options.name);
-  if (i < 0) return undefined;
-  const value = options.argv[i + 1];
-  if (!value || value.startsWith("--")) throw new Error(`${options.name} needs a value`);
-  return value;
-}
 
 /** Runs `run` `count` times in a row, with progress on stderr. */
 async function repeat<T>(options: { label: string; count: number; run: (i: number) => Promise<T> }): Promise<T[]> {
@@ -876,13 +821,14 @@ async function main(argv: string[]): Promise<void> {
       log(`--quick: a smoke run; BENCHMARKS.md left as it was (${elapsed.toFixed(0)} s)`);
       return;
     }
-    writeSection({
+    const benchmarksFile = writeBenchmarkSection({
+      benchmark: "ledger",
       body: [
         "## Audit ledger",
         "",
         `\`${["npx tsx scripts/bench-ledger.ts", ...argv].join(" ")}\` on ${new Date().toISOString().slice(0, 10)}, ${elapsed.toFixed(0)} s in all.`,
         "",
-        `Machine: ${machine({ sqliteVersion, postgresVersion: onPostgres?.version, loadAtStart })}.`,
+        `Machine: ${describeMachine({ software: [`SQLite ${sqliteVersion}`, onPostgres?.version ? `PostgreSQL ${onPostgres.version}` : "PostgreSQL not measured"], loadAtStart })}.`,
         "",
         "Medians over the runs shown (each run a fresh process and, for appends, a fresh database). " +
           'Median ÷ goal is the measured median divided by the goal: at least 1 meets an "≥" goal, at most 1 a "≤" goal.',

@@ -35,11 +35,9 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { cpuPressure, describeMachine, median, option, percentile, writeBenchmarkSection } from "./bench-report";
 
 const root = path.resolve(import.meta.dirname, "..");
-const benchmarksFile = path.join(root, "BENCHMARKS.md");
-const sectionStart = "<!-- bench:proxy:start -->";
-const sectionEnd = "<!-- bench:proxy:end -->";
 const portkeyVersion = "1.15.2";
 
 interface Settings {
@@ -137,19 +135,6 @@ const ms = (n: number | null) => (n === null || Number.isNaN(n) ? "—" : `${n.t
 const plusMs = (n: number) => `${n >= 0 ? "+" : "−"}${Math.abs(n).toFixed(3)} ms`;
 const perSecond = (n: number) => `${int(n)}/s`;
 const times = (n: number) => `${n.toFixed(2)}×`;
-
-function median(values: number[]): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
-function percentile(options: { values: number[]; p: number }): number {
-  if (options.values.length === 0) return Number.NaN;
-  const sorted = Float64Array.from(options.values).sort();
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((options.p / 100) * sorted.length) - 1))]!;
-}
 
 function spread(options: { values: number[]; format: (n: number) => string }): string {
   const { values, format } = options;
@@ -1316,53 +1301,6 @@ function streamRows(options: { settings: Settings; runs: Map<TargetName, Streams
   return rows;
 }
 
-/** Share of the last minute in which some runnable task waited for a CPU (Linux PSI), or null. */
-function cpuPressure(): number | null {
-  try {
-    return Number(/some avg10=[\d.]+ avg60=([\d.]+)/.exec(fs.readFileSync("/proc/pressure/cpu", "utf8"))?.[1] ?? Number.NaN);
-  } catch {
-    return null;
-  }
-}
-
-function machine(options: { loadAtStart: number[]; pressureAtStart: number | null }): string {
-  const cpuinfo = fs.existsSync("/proc/cpuinfo") ? fs.readFileSync("/proc/cpuinfo", "utf8") : "";
-  const cpu = /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1]?.trim() ?? os.cpus()[0]?.model ?? "unknown CPU";
-  let nproc = String(os.availableParallelism());
-  try {
-    nproc = execFileSync("nproc", { encoding: "utf8" }).trim();
-  } catch {
-    // nproc is coreutils; os.availableParallelism() says the same where it is missing.
-  }
-  return [
-    `${nproc} CPUs (nproc), ${cpu}`,
-    `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM`,
-    `Node ${process.version}`,
-    `${os.type()} ${os.release()}`,
-    // Other work on the machine shows here; the spreads in the notes show it per row.
-    `load average ${options.loadAtStart.map((l) => l.toFixed(1)).join(" ")} at start, ${os.loadavg().map((l) => l.toFixed(1)).join(" ")} at end`,
-    ...(options.pressureAtStart === null ? [] : [`CPU pressure (PSI some, avg60) ${options.pressureAtStart.toFixed(0)}% at start, ${cpuPressure()?.toFixed(0)}% at end`]),
-  ].join(", ");
-}
-
-/** Replaces this benchmark's section of BENCHMARKS.md (between its markers), or appends it. */
-function writeSection(options: { body: string }): void {
-  const section = `${sectionStart}\n${options.body.trim()}\n${sectionEnd}`;
-  const current = fs.existsSync(benchmarksFile) ? fs.readFileSync(benchmarksFile, "utf8") : "# Benchmarks\n";
-  const start = current.indexOf(sectionStart);
-  const end = current.indexOf(sectionEnd);
-  const next = start >= 0 && end > start ? `${current.slice(0, start)}${section}${current.slice(end + sectionEnd.length)}` : `${current.trimEnd()}\n\n${section}\n`;
-  fs.writeFileSync(benchmarksFile, next);
-}
-
-function option(options: { argv: string[]; name: string }): string | undefined {
-  const i = options.argv.indexOf(options.name);
-  if (i < 0) return undefined;
-  const value = options.argv[i + 1];
-  if (!value || value.startsWith("--")) throw new Error(`${options.name} needs a value`);
-  return value;
-}
-
 // ---------------------------------------------------------------------------------------
 // Main
 // ---------------------------------------------------------------------------------------
@@ -1427,13 +1365,14 @@ async function main(argv: string[]): Promise<void> {
       }
       return;
     }
-    writeSection({
+    const benchmarksFile = writeBenchmarkSection({
+      benchmark: "proxy",
       body: [
         "## Inspection proxy",
         "",
         `\`${["npm run bench:proxy", ...(argv.length > 0 ? ["--", ...argv] : [])].join(" ")}\` on ${new Date().toISOString().slice(0, 10)}, ${elapsed.toFixed(0)} s in all.`,
         "",
-        `Machine: ${machine({ loadAtStart, pressureAtStart })}.`,
+        `Machine: ${describeMachine({ software: [], loadAtStart, pressureAtStart })}.`,
         "",
         `One run on this machine: the test upstream (proxy/testing/upstream.ts, not recording), each server and the load generator in its own process; a ${int(Buffer.byteLength(chatBody))}-byte OpenAI chat completion request from a predictive-maintenance application (classified CONFIDENTIAL, within its conduit: forwarded unchanged). ` +
           `Rounds go through the targets in turn, each round in a different order; medians over the rounds. Ratio is the median divided by the baseline's. ` +
