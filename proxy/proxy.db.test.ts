@@ -283,6 +283,18 @@ describe("redaction, upstream failures and aborts", () => {
     expect(result.body).toMatchObject({ outcome: "failed", error: "upstream_stream_error", response: { status: 200, bytes: 40, sha256: null } });
   });
 
+  it("relays a JSON answer larger than it reads whole, complete and recorded", async () => {
+    // About 4.9 MB, over the 4 MiB read whole: the proxy switches to relaying it chunk by chunk.
+    const words = 700_000;
+    const { data, response } = await openai("aug-pdm-spindle")
+      .chat.completions.create(chat, { headers: { [behaviourHeaders.chunkCount]: String(words) } })
+      .withResponse();
+    expect(data.choices[0]!.message.content).toBe(replyText(words));
+    const { result } = await recordsOfCall(response.headers.get(recordIdHeader)!);
+    expect(result.body).toMatchObject({ outcome: "completed", response: { status: 200 } });
+    expect((result.body as { response: { bytes: number } }).response.bytes).toBeGreaterThan(4 * 2 ** 20);
+  });
+
   it("cancels the upstream request when the client aborts mid-stream, and says so", async () => {
     const abort = new AbortController();
     const response = await fetch(`${f.proxy.url}/openai-eu/v1/chat/completions`, {
