@@ -5,16 +5,15 @@ import { listDestinations } from "@/lib/destinations/list-destinations";
 import { clearProviderKey, setProviderKey } from "@/lib/destinations/provider-key";
 import { AppError } from "@/lib/errors";
 import { toAppError } from "@/lib/http/errors";
-import { openLedgerStore } from "@/lib/ledger";
 import { stateHash } from "@/lib/ledger/admin-change";
-import { generateSigningKey } from "@/lib/ledger/keys";
 import { LogWriter } from "@/lib/ledger/log-writer";
 import { parseEnvelope } from "@/lib/ledger/record";
 import type { LedgerStore } from "@/lib/ledger/store";
 import { createProviderKeyCipher } from "@/lib/secrets/provider-keys";
-import { seedDemoPlantForTest } from "@/lib/testing/demo-seed";
-import { createTestDatabase, type TestDatabase } from "@/lib/testing/test-database";
+import { startRecordedDemo, type RecordedDemo } from "@/lib/testing/recorded-demo";
+import type { TestDatabase } from "@/lib/testing/test-database";
 
+let demo: RecordedDemo;
 let t: TestDatabase;
 let store: LedgerStore;
 let writer: LogWriter;
@@ -24,19 +23,11 @@ const cipher = createProviderKeyCipher({ key: randomBytes(32) });
 const apiKey = `sk-proj-${randomBytes(24).toString("hex")}Wxyz`;
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  await seedDemoPlantForTest({ database: t });
-  store = openLedgerStore({ provider: t.provider, url: t.url });
-  writer = await LogWriter.open({ store, key: generateSigningKey(), log: { id: "app-keys", name: "app", writer: "app" }, checkpointEvery: 1000, checkpointSeconds: 3600 });
-  record = (input) => writer.append(input);
-  const user = await t.db.user.findUniqueOrThrow({ where: { email: "admin@nordwerk.example" } });
-  admin = { id: user.id, email: user.email, name: user.name, role: user.role };
+  demo = await startRecordedDemo({ logId: "app-keys" });
+  ({ database: t, store, writer, record } = demo);
+  admin = await demo.user("admin@nordwerk.example");
 });
-afterAll(async () => {
-  await writer?.close();
-  await store?.close();
-  await t?.drop();
-});
+afterAll(() => demo?.close());
 
 const codeOf = (promise: Promise<unknown>) =>
   promise.then(

@@ -10,16 +10,15 @@ import {
 import { listAnomalies } from "@/lib/devices/list-anomalies";
 import { listDevices } from "@/lib/devices/list-devices";
 import { AppError } from "@/lib/errors";
-import { openLedgerStore } from "@/lib/ledger";
 import { stateHash } from "@/lib/ledger/admin-change";
-import { generateSigningKey } from "@/lib/ledger/keys";
 import { LogWriter } from "@/lib/ledger/log-writer";
 import { parseEnvelope } from "@/lib/ledger/record";
 import type { LedgerStore } from "@/lib/ledger/store";
 import { verifyLedger } from "@/lib/ledger/verify";
-import { seedDemoPlantForTest } from "@/lib/testing/demo-seed";
-import { createTestDatabase, type TestDatabase } from "@/lib/testing/test-database";
+import { startRecordedDemo, type RecordedDemo } from "@/lib/testing/recorded-demo";
+import type { TestDatabase } from "@/lib/testing/test-database";
 
+let demo: RecordedDemo;
 let t: TestDatabase;
 let store: LedgerStore;
 let writer: LogWriter;
@@ -30,19 +29,11 @@ const day = 86_400_000;
 const now = new Date("2026-11-26T10:00:00Z");
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  await seedDemoPlantForTest({ database: t, now });
-  store = openLedgerStore({ provider: t.provider, url: t.url });
-  writer = await LogWriter.open({ store, key: generateSigningKey(), log: { id: "app-devices", name: "app", writer: "app" }, checkpointEvery: 1000, checkpointSeconds: 3600 });
-  record = (input) => writer.append(input);
-  const user = await t.db.user.findUniqueOrThrow({ where: { email: "compliance@nordwerk.example" } });
-  officer = { id: user.id, email: user.email, name: user.name, role: user.role };
+  demo = await startRecordedDemo({ logId: "app-devices", now });
+  ({ database: t, store, writer, record } = demo);
+  officer = await demo.user("compliance@nordwerk.example");
 });
-afterAll(async () => {
-  await writer?.close();
-  await store?.close();
-  await t?.drop();
-});
+afterAll(() => demo?.close());
 
 const codeOf = (promise: Promise<unknown>) =>
   promise.then(

@@ -1,13 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SessionUser } from "@/lib/auth/session";
 import { AppError } from "@/lib/errors";
-import { openLedgerStore } from "@/lib/ledger";
-import { generateSigningKey } from "@/lib/ledger/keys";
 import { LogWriter } from "@/lib/ledger/log-writer";
 import { parseEnvelope } from "@/lib/ledger/record";
 import type { LedgerStore } from "@/lib/ledger/store";
 import { verifyLedger } from "@/lib/ledger/verify";
-import { seedDemoPlantForTest } from "@/lib/testing/demo-seed";
 import { approveAssessment, createAssessment, returnAssessment, saveAnswers, submitAssessment } from "@/lib/suppliers/assessments";
 import { countCalls } from "@/lib/suppliers/call-volumes";
 import { createCertification, readEvidenceFile } from "@/lib/suppliers/certifications";
@@ -17,8 +14,10 @@ import { createLink, deleteLink, updateLinkTerms } from "@/lib/suppliers/manage-
 import { assignDestination, createSupplier, supplierInputSchema, updateSupplier } from "@/lib/suppliers/manage-suppliers";
 import { loadSupplierOverview } from "@/lib/suppliers/overview";
 import { findTemplate, templateQuestions, type Answers } from "@/lib/suppliers/questionnaire";
-import { createTestDatabase, type TestDatabase } from "@/lib/testing/test-database";
+import { startRecordedDemo, type RecordedDemo } from "@/lib/testing/recorded-demo";
+import type { TestDatabase } from "@/lib/testing/test-database";
 
+let demo: RecordedDemo;
 let t: TestDatabase;
 let store: LedgerStore;
 let writer: LogWriter;
@@ -29,23 +28,12 @@ const now = new Date();
 const pdf = new Uint8Array(Buffer.from("%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"));
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  await seedDemoPlantForTest({ database: t, now });
-  store = openLedgerStore({ provider: t.provider, url: t.url });
-  writer = await LogWriter.open({ store, key: generateSigningKey(), log: { id: "app-suppliers", name: "app", writer: "app" }, checkpointEvery: 1000, checkpointSeconds: 3600 });
-  record = (input) => writer.append(input);
-  const user = async (email: string): Promise<SessionUser> => {
-    const u = await t.db.user.findUniqueOrThrow({ where: { email } });
-    return { id: u.id, email: u.email, name: u.name, role: u.role };
-  };
-  compliance = await user("compliance@nordwerk.example");
-  admin = await user("admin@nordwerk.example");
+  demo = await startRecordedDemo({ logId: "app-suppliers", now });
+  ({ database: t, store, writer, record } = demo);
+  compliance = await demo.user("compliance@nordwerk.example");
+  admin = await demo.user("admin@nordwerk.example");
 });
-afterAll(async () => {
-  await writer?.close();
-  await store?.close();
-  await t?.drop();
-});
+afterAll(() => demo?.close());
 
 const failure = (promise: Promise<unknown>) =>
   promise.then(

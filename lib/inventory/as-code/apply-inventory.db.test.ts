@@ -9,15 +9,14 @@ import { inventoryActor } from "@/lib/inventory/as-code/inventory-actor";
 import { governedColumns } from "@/lib/inventory/as-code/inventory-rows";
 import { parseInventoryFile } from "@/lib/inventory/as-code/parse-inventory-file";
 import { formatPlan, planInventory } from "@/lib/inventory/as-code/plan-inventory";
-import { openLedgerStore } from "@/lib/ledger";
 import { stateHash } from "@/lib/ledger/admin-change";
-import { generateSigningKey } from "@/lib/ledger/keys";
 import { LogWriter } from "@/lib/ledger/log-writer";
 import { parseEnvelope } from "@/lib/ledger/record";
 import type { LedgerStore } from "@/lib/ledger/store";
-import { seedDemoPlantForTest } from "@/lib/testing/demo-seed";
-import { createTestDatabase, type TestDatabase } from "@/lib/testing/test-database";
+import { startRecordedDemo, type RecordedDemo } from "@/lib/testing/recorded-demo";
+import type { TestDatabase } from "@/lib/testing/test-database";
 
+let demo: RecordedDemo;
 let t: TestDatabase;
 let store: LedgerStore;
 let writer: LogWriter;
@@ -25,18 +24,11 @@ let record: LogWriter["append"];
 let admin: SessionUser;
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  await seedDemoPlantForTest({ database: t, now: new Date("2026-11-26T10:00:00Z") });
-  store = openLedgerStore({ provider: t.provider, url: t.url });
-  writer = await LogWriter.open({ store, key: generateSigningKey(), log: { id: "app-inventory", name: "app", writer: "app" }, checkpointEvery: 1000, checkpointSeconds: 3600 });
-  record = (input) => writer.append(input);
+  demo = await startRecordedDemo({ logId: "app-inventory", now: new Date("2026-11-26T10:00:00Z") });
+  ({ database: t, store, writer, record } = demo);
   admin = await inventoryActor({ db: t.db, email: "admin@nordwerk.example" });
 });
-afterAll(async () => {
-  await writer?.close();
-  await store?.close();
-  await t?.drop();
-});
+afterAll(() => demo?.close());
 
 /** The current inventory, exported and read back as a file. */
 async function exported(): Promise<InventoryFile> {
