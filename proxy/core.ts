@@ -468,7 +468,7 @@ export class InspectionProxy {
       },
     };
     // Nothing waits on this record, so it joins the next call's commit rather than
-    // costing a disk flush of its own (each one blocks the event loop for about 1 ms).
+    // costing a disk flush of its own.
     void this.makeDurable({ record, failOpen: true, canWait: true }).then((ok) => {
       if (!ok) this.options.logger.error({ recordId: record.id, callRecordId: result.callRecordId }, "a call result could not be recorded");
     });

@@ -26,6 +26,8 @@ import type { CheckpointRow, LedgerStore, NodeRow, RecordRow } from "@/lib/ledge
 
 // Below this many records a batch is signed on the writer's own thread.
 const signInWorkersFrom = 64;
+// A large batch goes to the signing workers in parts of this many records.
+const signPart = 256;
 
 /**
  * Time-ordered record ids (UUID version 7, RFC 9562): new rows land at the end of the
@@ -220,22 +222,23 @@ export class LogWriter {
     }
   }
 
-  // Batches are pipelined: while one batch commits, the next is already sealed on top of
-  // it and being signed on the worker threads. A batch whose commit fails is rejected,
-  // and the one prepared on top of it goes back to the front of the queue.
+  // Batches are pipelined, one commit in flight at a time: while batch N commits, N+1 is
+  // sealed on top of it and signed on the worker threads; the moment N has committed,
+  // N+1 goes to the store, and only then are N's appenders told. The store and this
+  // thread are never waiting on each other. A batch whose commit fails is rejected, and
+  // the one prepared on top of it (never sent) goes back to the front of the queue.
   private async flush(): Promise<void> {
     if (this.flushing || this.queue.length === 0) return;
     this.flushing = true;
-    let current: Prepared | undefined = this.prepare({ frontier: this.frontier, prev: this.prev, lastCheckpointSize: this.lastCheckpointSize });
     try {
-      while (current) {
+      let current = this.prepare({ frontier: this.frontier, prev: this.prev, lastCheckpointSize: this.lastCheckpointSize });
+      let commit = current && this.commit(current);
+      while (current && commit) {
         const batch: Prepared = current;
         let next: Prepared | undefined;
         try {
-          const signatures = await batch.signatures;
-          batch.records.forEach((r, i) => (r.signature = signatures[i]!));
           next = this.prepare({ frontier: batch.frontier, prev: batch.prev, lastCheckpointSize: batch.checkpoint?.treeSize ?? batch.lastCheckpointSize });
-          await this.options.store.appendBatch({ logId: this.logId, records: batch.records, nodes: batch.nodes, checkpoint: batch.checkpoint });
+          await commit;
         } catch (error) {
           logger.error({ err: error, logId: this.logId }, "audit log append failed");
           const failure = new AppError({ code: "unavailable", message: "The audit ledger could not write the record." });
@@ -252,8 +255,12 @@ export class LogWriter {
         } else {
           this.armCheckpointTimer();
         }
+        commit = next && this.commit(next);
         batch.pending.forEach((p, i) => p.resolve(batch.appended[i]!));
         current = next;
+        // Let the appenders just told run (their next records join the queue) before the
+        // batch after `next` is taken from it.
+        if (current) await new Promise((resolve) => setImmediate(resolve));
       }
     } finally {
       this.flushing = false;
@@ -262,15 +269,40 @@ export class LogWriter {
     }
   }
 
+  /** Writes a sealed batch once its signatures are in; rejects if signing or the store fails. */
+  private commit(batch: Prepared): Promise<void> {
+    const committed = batch.signatures.then((signatures) => {
+      batch.records.forEach((r, i) => (r.signature = signatures[i]!));
+      return this.options.store.appendBatch({ logId: this.logId, records: batch.records, nodes: batch.nodes, checkpoint: batch.checkpoint });
+    });
+    // Awaited by flush a little later; a failure must not count as unhandled meanwhile.
+    committed.catch(() => undefined);
+    return committed;
+  }
+
   /** Takes the next batch from the queue, seals it on top of `base` and starts signing it. */
   private prepare(base: { frontier: MerkleFrontier; prev: string; lastCheckpointSize: number }): Prepared | undefined {
     if (this.queue.length === 0) return undefined;
     const pending = this.queue.splice(0, this.maxBatch);
     const frontier = new MerkleFrontier({ size: base.frontier.size, frontier: base.frontier.frontier });
-    const { records, nodes, appended } = this.seal({ batch: pending, frontier, prev: base.prev });
+    const at = this.now().toISOString();
+    const inWorkers = pending.length >= signInWorkersFrom;
+    const records: RecordRow[] = [];
+    const nodes: NodeRow[] = [];
+    const appended: AppendedRecord[] = [];
+    const parts: Promise<string[]>[] = [];
+    // Each part goes to the signers as soon as it is sealed, so signing overlaps sealing
+    // instead of starting after the whole batch.
+    for (let from = 0; from < pending.length; from += signPart) {
+      const sealed = this.seal({ batch: pending.slice(from, from + signPart), frontier, prev: records.at(-1)?.leafHash ?? base.prev, at });
+      records.push(...sealed.records);
+      nodes.push(...sealed.nodes);
+      appended.push(...sealed.appended);
+      parts.push(this.signAll({ texts: sealed.records.map((r) => r.envelope), inWorkers }));
+    }
     // A due checkpoint goes into the batch's own transaction: one commit, not two.
     const due = frontier.size - base.lastCheckpointSize >= this.options.checkpointEvery;
-    const signatures = this.signAll(records.map((r) => r.envelope));
+    const signatures = Promise.all(parts).then((p) => p.flat());
     // Awaited only after the batch before it commits; a failure must not count as unhandled meanwhile.
     signatures.catch(() => undefined);
     return {
@@ -287,11 +319,11 @@ export class LogWriter {
   }
 
   /** Builds and hashes the batch's records on a working copy of the tree; signatures come after. */
-  private seal(options: { batch: Pending[]; frontier: MerkleFrontier; prev: string }) {
+  private seal(options: { batch: Pending[]; frontier: MerkleFrontier; prev: string; at: string }) {
     const records: RecordRow[] = [];
     const nodes: NodeRow[] = [];
     const appended: AppendedRecord[] = [];
-    const at = this.now().toISOString();
+    const { at } = options;
     let prev = options.prev;
     for (const pending of options.batch) {
       const seq = options.frontier.size;
@@ -310,9 +342,10 @@ export class LogWriter {
   }
 
   /** Ed25519 over each text: here for a few records (no hand-off latency), on the workers for many. */
-  private async signAll(texts: string[]): Promise<string[]> {
+  private async signAll(options: { texts: string[]; inWorkers: boolean }): Promise<string[]> {
+    const { texts, inWorkers } = options;
     const { privateKey, keyId } = this.options.key;
-    if (texts.length < signInWorkersFrom) return texts.map((t) => sign(null, Buffer.from(t, "utf8"), privateKey).toString("base64"));
+    if (!inWorkers) return texts.map((t) => sign(null, Buffer.from(t, "utf8"), privateKey).toString("base64"));
     this.pool ??= new CryptoPool();
     this.pkcs8 ??= privateKey.export({ format: "der", type: "pkcs8" });
     return this.pool.sign({ keyId, pkcs8: this.pkcs8, texts });

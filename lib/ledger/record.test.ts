@@ -1,7 +1,9 @@
+import canonicalize from "canonicalize";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { AppError } from "@/lib/errors";
 import { generateSigningKey } from "@/lib/ledger/keys";
-import { canonicalJson, envelopeText, parseEnvelope, sealRecord, validateRecordInput, verifyRecordSignature, type Envelope } from "@/lib/ledger/record";
+import { canonicalJson, envelopeText, parseEnvelope, recordBodies, sealRecord, validateRecordInput, verifyRecordSignature, type Envelope } from "@/lib/ledger/record";
 import { adminChange } from "@/lib/testing/ledger-fixtures";
 
 const header = {
@@ -53,5 +55,45 @@ describe("uuidv7", () => {
     expect(a < b).toBe(true);
     expect(a.replace(/-/g, "").slice(0, 12)).toBe((1_700_000_000_000).toString(16).padStart(12, "0"));
     expect(new Set(Array.from({ length: 1000 }, () => uuidv7(1)))).toHaveProperty("size", 1000);
+  });
+});
+
+describe("canonicalJson", () => {
+  it("writes what the RFC 8785 library writes, for any JSON value, members in any order", () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        expect(canonicalJson(value)).toBe(canonicalize(value));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("takes the library's form where JSON.stringify would differ", () => {
+    const cases: unknown[] = [
+      { b: 1, a: 2 },
+      { "10": 1, "9": 2, a: 3 },
+      { a: [{ y: 1, x: 2 }] },
+      { a: undefined, b: 1 },
+      { at: new Date("2026-11-26T10:00:00Z") },
+      [undefined, 1],
+      { n: -0, e: 1e21, f: 0.1 + 0.2 },
+    ];
+    for (const value of cases) expect(canonicalJson(value)).toBe(canonicalize(value));
+  });
+
+  it("refuses what RFC 8785 cannot represent: a lone surrogate, NaN, Infinity", () => {
+    expect(() => canonicalJson({ a: "\ud800" })).toThrow();
+    expect(() => canonicalJson({ a: Number.NaN })).toThrow();
+    expect(() => canonicalJson([Number.POSITIVE_INFINITY])).toThrow();
+  });
+
+  it("gets validated bodies with their members already in canonical order", () => {
+    // The ordering is what lets canonicalJson skip the library (a quarter of its cost).
+    const parsed = validateRecordInput({ kind: "admin_change", body: { summary: "s", after: null, before: null, action: "create", entity: { id: "c1", type: "Conduit" }, actor: { role: "ADMIN", email: "a@b.example", userId: "u1" } } });
+    expect(JSON.stringify(parsed.body)).toBe(canonicalize(parsed.body));
+    for (const schema of Object.values(recordBodies)) {
+      const keys = Object.keys(schema.shape);
+      expect(keys).toEqual([...keys].sort());
+    }
   });
 });

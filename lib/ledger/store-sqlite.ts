@@ -1,17 +1,23 @@
 // The ledger store on SQLite (better-sqlite3): WAL journal with synchronous=FULL, so a
 // committed batch survives a crash or power loss, and one transaction per batch, so a
-// crash never leaves half a batch.
+// crash never leaves half a batch. Appends and checkpoints are written on a thread of
+// their own (see sqlite-writer-thread.ts); everything else runs on the caller's thread.
 import Database from "better-sqlite3";
 import type { NodeId } from "@/lib/ledger/merkle";
 import { nodeKey } from "@/lib/ledger/merkle";
+import { SqliteWriterThread } from "@/lib/ledger/sqlite-writer-thread";
 import type { AppendBatch, CheckpointRow, KeyRow, LedgerStore, LogRow, NodeRow, RecordRow, VerificationRunRow } from "@/lib/ledger/store";
 
 export class SqliteLedgerStore implements LedgerStore {
   readonly provider = "sqlite" as const;
   private readonly db: Database.Database;
   private readonly statements;
+  private readonly file: string;
+  /** Started on the first write: a store opened only to read never starts a thread. */
+  private writerThread: SqliteWriterThread | undefined;
 
   constructor(options: { file: string }) {
+    this.file = options.file;
     this.db = new Database(options.file);
     this.db.pragma("journal_mode = WAL");
     this.db.pragma("synchronous = FULL");
@@ -19,15 +25,6 @@ export class SqliteLedgerStore implements LedgerStore {
     this.db.pragma("foreign_keys = ON");
     const db = this.db;
     this.statements = {
-      insertRecord: db.prepare(
-        `INSERT INTO "AuditRecord" ("id","logId","seq","kind","at","envelope","leafHash","signature","keyId")
-         VALUES (@id,@logId,@seq,@kind,@at,@envelope,@leafHash,@signature,@keyId)`,
-      ),
-      insertNode: db.prepare(`INSERT INTO "MerkleNode" ("logId","level","idx","hash") VALUES (?,?,?,?)`),
-      insertCheckpoint: db.prepare(
-        `INSERT INTO "Checkpoint" ("id","logId","treeSize","rootHash","at","keyId","signature") VALUES (@id,@logId,@treeSize,@rootHash,@at,@keyId,@signature)
-         ON CONFLICT("logId","treeSize") DO NOTHING`,
-      ),
       head: db.prepare(`SELECT "seq", "leafHash" FROM "AuditRecord" WHERE "logId" = ? ORDER BY "seq" DESC LIMIT 1`),
       leaf: db.prepare(`SELECT "leafHash" FROM "AuditRecord" WHERE "logId" = ? AND "seq" = ?`),
       node: db.prepare(`SELECT "hash" FROM "MerkleNode" WHERE "logId" = ? AND "level" = ? AND "idx" = ?`),
@@ -86,19 +83,16 @@ export class SqliteLedgerStore implements LedgerStore {
     return row ? { size: row.seq + 1, lastLeafHash: row.leafHash } : { size: 0, lastLeafHash: null };
   }
 
-  private readonly appendTx = (batch: AppendBatch) =>
-    this.db.transaction(() => {
-      for (const record of batch.records) this.statements.insertRecord.run(record);
-      for (const node of batch.nodes) this.statements.insertNode.run(batch.logId, node.level, node.index, node.hash);
-      if (batch.checkpoint) this.statements.insertCheckpoint.run(batch.checkpoint);
-    })();
-
-  async appendBatch(batch: AppendBatch): Promise<void> {
-    this.appendTx(batch);
+  private get writer(): SqliteWriterThread {
+    return (this.writerThread ??= new SqliteWriterThread({ file: this.file }));
   }
 
-  async insertCheckpoint(row: CheckpointRow): Promise<void> {
-    this.statements.insertCheckpoint.run(row);
+  appendBatch(batch: AppendBatch): Promise<void> {
+    return this.writer.append(batch);
+  }
+
+  insertCheckpoint(row: CheckpointRow): Promise<void> {
+    return this.writer.insertCheckpoint(row);
   }
 
   async readNodes(logId: string, ids: NodeId[]): Promise<Map<string, string>> {
@@ -143,6 +137,7 @@ export class SqliteLedgerStore implements LedgerStore {
   }
 
   async close(): Promise<void> {
+    await this.writerThread?.close();
     this.db.close();
   }
 }
