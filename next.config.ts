@@ -27,7 +27,7 @@ const nextConfig: NextConfig = {
   poweredByHeader: false,
   reactStrictMode: true,
   // Native and Node-only modules stay outside the server bundle.
-  serverExternalPackages: ["better-sqlite3", "@prisma/adapter-better-sqlite3", "@prisma/adapter-pg", "pg", "pino"],
+  serverExternalPackages: ["better-sqlite3", "sodium-native", "@prisma/adapter-better-sqlite3", "@prisma/adapter-pg", "pg", "pino"],
   turbopack: { root: import.meta.dirname },
   outputFileTracingRoot: import.meta.dirname,
   async headers() {

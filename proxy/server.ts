@@ -23,6 +23,7 @@ export async function startProxyServer(options: { config?: Config; logger?: Prox
     handler: (request, info) => runtime.proxy.handle(request, { path: new URL(request.url).pathname, sourceAddress: info.sourceAddress }),
     origin,
     trustProxyHeaders: config.trustProxyHeaders,
+    maxBodyBytes: config.proxy.maxBodyBytes,
   });
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => server.once("error", reject).listen(config.proxy.port, config.proxy.host, resolve));

@@ -1,20 +1,22 @@
 import { sign, verify } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
 import { CryptoPool } from "@/lib/ledger/crypto-pool";
+import { signText, sodiumSecretKey } from "@/lib/ledger/ed25519";
 import { generateSigningKey } from "@/lib/ledger/keys";
 
 const pool = new CryptoPool({ size: 2 });
 afterAll(() => pool.close());
 
 const key = generateSigningKey();
-const pkcs8 = key.privateKey.export({ format: "der", type: "pkcs8" });
+const secretKey = sodiumSecretKey(key.privateKey);
 const spki = key.spki.toString("base64");
 const texts = Array.from({ length: 7 }, (_, i) => `{"seq":${i},"text":"Prüfstand ${"x".repeat(i * 50)}"}`);
 
-describe("CryptoPool (libsodium on worker threads)", () => {
-  it("signs exactly as node:crypto does (RFC 8032 signatures are deterministic), in order", async () => {
-    const signatures = await pool.sign({ keyId: key.keyId, pkcs8, texts });
+describe("Ed25519 by libsodium, on this thread and in the worker pool", () => {
+  it("signs exactly as node:crypto does (RFC 8032 signatures are deterministic), in order, here and on the workers", async () => {
+    const signatures = await pool.sign({ keyId: key.keyId, secretKey, texts });
     expect(signatures).toEqual(texts.map((t) => sign(null, Buffer.from(t, "utf8"), key.privateKey).toString("base64")));
+    expect(texts.map((text) => signText({ secretKey, text }))).toEqual(signatures);
     for (const [i, t] of texts.entries()) expect(verify(null, Buffer.from(t, "utf8"), key.publicKey, Buffer.from(signatures[i]!, "base64"))).toBe(true);
   });
 

@@ -15,13 +15,11 @@ export interface SignatureCheck {
 }
 
 // Plain CommonJS evaluated in the worker, so it runs the same under tsx, vitest and Next.
-// The Ed25519 arithmetic is libsodium's (sodium-native, resolved from the working
-// directory as the application's own modules are): on this machine it signs in 20 us and
-// verifies in 49 us, where OpenSSL 3.0 takes 34 us and 76 to 108 us. Ed25519 signatures
-// are deterministic (RFC 8032), so both produce the same bytes for the same key and text.
+// The Ed25519 arithmetic is libsodium's, as on the writer's own thread (see ed25519.ts);
+// sodium-native is resolved from the working directory, as the application's modules are.
 const workerSource = `
 const { parentPort } = require("node:worker_threads");
-const { createPrivateKey, createPublicKey } = require("node:crypto");
+const { createPublicKey } = require("node:crypto");
 const { createRequire } = require("node:module");
 const path = require("node:path");
 const sodium = createRequire(path.join(process.cwd(), "noop.js"))("sodium-native");
@@ -31,19 +29,16 @@ function cached(id, make) {
   if (!key) keys.set(id, (key = make()));
   return key;
 }
-// Raw keys from the DER forms the ledger keeps: the public key of an SPKI, and libsodium's
-// secret key (seed and public key) from a PKCS#8 private key's seed.
+// The raw public key of a DER SubjectPublicKeyInfo, as libsodium takes it.
 function publicKey(spki) {
   const jwk = createPublicKey({ key: Buffer.from(spki, "base64"), format: "der", type: "spki" }).export({ format: "jwk" });
   if (jwk.crv !== "Ed25519") throw new Error("not an Ed25519 key");
   return Buffer.from(jwk.x, "base64url");
 }
-function secretKey(pkcs8) {
-  const jwk = createPrivateKey({ key: Buffer.from(pkcs8), format: "der", type: "pkcs8" }).export({ format: "jwk" });
-  const pk = Buffer.alloc(sodium.crypto_sign_PUBLICKEYBYTES);
-  const sk = sodium.sodium_malloc(sodium.crypto_sign_SECRETKEYBYTES);
-  sodium.crypto_sign_seed_keypair(pk, sk, Buffer.from(jwk.d, "base64url"));
-  return sk;
+function secretKey(bytes) {
+  const key = sodium.sodium_malloc(sodium.crypto_sign_SECRETKEYBYTES);
+  key.set(bytes);
+  return key;
 }
 parentPort.on("message", (message) => {
   if (message.op === "verify") {
@@ -58,7 +53,7 @@ parentPort.on("message", (message) => {
     });
     parentPort.postMessage({ id: message.id, results }, [results.buffer]);
   } else {
-    const key = cached(message.keyId, () => secretKey(message.pkcs8));
+    const key = cached(message.keyId, () => secretKey(message.secretKey));
     const signature = Buffer.alloc(sodium.crypto_sign_BYTES);
     const results = message.texts.map((t) => {
       sodium.crypto_sign_detached(signature, Buffer.from(t, "utf8"), key);
@@ -100,10 +95,11 @@ export class CryptoPool {
     return parts.flatMap((p) => [...p].map((v) => v === 1));
   }
 
-  /** Base64 Ed25519 signatures of the texts, in order. The key never leaves this process. */
-  async sign(options: { keyId: string; pkcs8: Buffer; texts: string[] }): Promise<string[]> {
+  /** Base64 Ed25519 signatures of the texts, in order, by libsodium's secret key (see ed25519.ts). The key never leaves this process. */
+  async sign(options: { keyId: string; secretKey: Uint8Array; texts: string[] }): Promise<string[]> {
+    const secretKey = Uint8Array.from(options.secretKey);
     const parts = await Promise.all(
-      this.split(options.texts).map((texts) => this.send<string[]>({ op: "sign", keyId: options.keyId, pkcs8: options.pkcs8, texts }, texts.length)),
+      this.split(options.texts).map((texts) => this.send<string[]>({ op: "sign", keyId: options.keyId, secretKey, texts }, texts.length)),
     );
     return parts.flat();
   }

@@ -7,10 +7,11 @@
 // resolves only after its transaction committed; when the store fails, every record of
 // the batch is rejected and the committed head stays as it was, so sequence numbers stay
 // gap-free. Checkpoints only ever sign the committed head.
-import { randomUUID, sign } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { AppError } from "@/lib/errors";
 import { logger } from "@/lib/logger";
 import { CryptoPool } from "@/lib/ledger/crypto-pool";
+import { signText, sodiumSecretKey } from "@/lib/ledger/ed25519";
 import type { SigningKey } from "@/lib/ledger/keys";
 import { frontierNodes, leafHashOfText, MerkleFrontier, nodeKey } from "@/lib/ledger/merkle";
 import {
@@ -24,10 +25,11 @@ import {
 } from "@/lib/ledger/record";
 import type { CheckpointRow, LedgerStore, NodeRow, RecordRow } from "@/lib/ledger/store";
 
-// Below this many records a batch is signed on the writer's own thread.
-const signInWorkersFrom = 64;
-// A large batch goes to the signing workers in parts of this many records.
+// A large batch goes to the signing workers in parts of this many records ...
 const signPart = 256;
+// ... and a part smaller than this is signed on the writer's own thread: the hop to a
+// worker and back costs a lone record more time than its 20 us signature.
+const signInWorkersFrom = 16;
 
 /**
  * Time-ordered record ids (UUID version 7, RFC 9562): new rows land at the end of the
@@ -102,7 +104,7 @@ export class LogWriter {
   private readonly now: () => Date;
   /** Signs large batches on worker threads; created on first use, closed with the writer. */
   private pool: CryptoPool | undefined;
-  private pkcs8: Buffer | undefined;
+  private secretKey: Buffer | undefined;
 
   private constructor(
     private readonly options: LogWriterOptions,
@@ -286,7 +288,6 @@ export class LogWriter {
     const pending = this.queue.splice(0, this.maxBatch);
     const frontier = new MerkleFrontier({ size: base.frontier.size, frontier: base.frontier.frontier });
     const at = this.now().toISOString();
-    const inWorkers = pending.length >= signInWorkersFrom;
     const records: RecordRow[] = [];
     const nodes: NodeRow[] = [];
     const appended: AppendedRecord[] = [];
@@ -298,7 +299,7 @@ export class LogWriter {
       records.push(...sealed.records);
       nodes.push(...sealed.nodes);
       appended.push(...sealed.appended);
-      parts.push(this.signAll({ texts: sealed.records.map((r) => r.envelope), inWorkers }));
+      parts.push(this.signAll(sealed.records.map((r) => r.envelope)));
     }
     // A due checkpoint goes into the batch's own transaction: one commit, not two.
     const due = frontier.size - base.lastCheckpointSize >= this.options.checkpointEvery;
@@ -341,14 +342,12 @@ export class LogWriter {
     return { records, nodes, appended };
   }
 
-  /** Ed25519 over each text: here for a few records (no hand-off latency), on the workers for many. */
-  private async signAll(options: { texts: string[]; inWorkers: boolean }): Promise<string[]> {
-    const { texts, inWorkers } = options;
-    const { privateKey, keyId } = this.options.key;
-    if (!inWorkers) return texts.map((t) => sign(null, Buffer.from(t, "utf8"), privateKey).toString("base64"));
+  /** Ed25519 over each text: here for a few (no hand-off latency), on the worker threads for many. */
+  private async signAll(texts: string[]): Promise<string[]> {
+    const secretKey = (this.secretKey ??= sodiumSecretKey(this.options.key.privateKey));
+    if (texts.length < signInWorkersFrom) return texts.map((text) => signText({ secretKey, text }));
     this.pool ??= new CryptoPool();
-    this.pkcs8 ??= privateKey.export({ format: "der", type: "pkcs8" });
-    return this.pool.sign({ keyId, pkcs8: this.pkcs8, texts });
+    return this.pool.sign({ keyId: this.options.key.keyId, secretKey, texts });
   }
 
   private armCheckpointTimer(): void {

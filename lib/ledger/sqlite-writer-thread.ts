@@ -4,7 +4,7 @@
 // writer thread owns a second connection to the same WAL database; reads stay on the
 // caller's connection and see a batch as soon as its commit has been acknowledged.
 import { Worker } from "node:worker_threads";
-import type { AppendBatch, CheckpointRow } from "@/lib/ledger/store";
+import type { AppendBatch, CheckpointRow, LogRow } from "@/lib/ledger/store";
 
 // Plain CommonJS evaluated in the worker, so it runs the same under tsx, vitest and Next.
 // better-sqlite3 is resolved from the working directory, as the application's own is.
@@ -25,6 +25,7 @@ const insertNode = db.prepare('INSERT INTO "MerkleNode" ("logId","level","idx","
 const insertCheckpoint = db.prepare(
   'INSERT INTO "Checkpoint" ("id","logId","treeSize","rootHash","at","keyId","signature") VALUES (@id,@logId,@treeSize,@rootHash,@at,@keyId,@signature) ON CONFLICT("logId","treeSize") DO NOTHING',
 );
+const ensureLog = db.prepare('INSERT INTO "AuditLog" ("id","writer","name","createdAt") VALUES (?,?,?,?) ON CONFLICT("id") DO NOTHING');
 const append = db.transaction((batch) => {
   for (const r of batch.records) insertRecord.run(r.id, r.logId, r.seq, r.kind, r.at, r.envelope, r.leafHash, r.signature, r.keyId);
   for (const node of batch.nodes) insertNode.run(batch.logId, node.level, node.index, node.hash);
@@ -34,6 +35,7 @@ parentPort.on("message", (message) => {
   try {
     if (message.op === "append") append(message.batch);
     else if (message.op === "checkpoint") insertCheckpoint.run(message.row);
+    else if (message.op === "ensureLog") ensureLog.run(message.log.id, message.log.writer, message.log.name, new Date().toISOString());
     else if (message.op === "close") {
       db.close();
       parentPort.postMessage({ id: message.id });
@@ -95,6 +97,10 @@ export class SqliteWriterThread {
 
   insertCheckpoint(row: CheckpointRow): Promise<void> {
     return this.send({ op: "checkpoint", row });
+  }
+
+  ensureLog(log: LogRow): Promise<void> {
+    return this.send({ op: "ensureLog", log });
   }
 
   /** Finishes the writes in flight, closes the connection and ends the thread. */

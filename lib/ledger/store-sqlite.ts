@@ -47,10 +47,9 @@ export class SqliteLedgerStore implements LedgerStore {
     };
   }
 
-  async ensureLog(log: LogRow): Promise<void> {
-    this.db
-      .prepare(`INSERT INTO "AuditLog" ("id","writer","name","createdAt") VALUES (?,?,?,?) ON CONFLICT("id") DO NOTHING`)
-      .run(log.id, log.writer, log.name, new Date().toISOString());
+  /** A writer's first call: it starts the writer thread, so the first record does not wait for it. */
+  ensureLog(log: LogRow): Promise<void> {
+    return this.writer.ensureLog(log);
   }
 
   async activateKey(key: KeyRow): Promise<void> {
