@@ -2,11 +2,19 @@
 // byte is read, and a body that grows past it is cut off where it crosses the limit.
 import { ProxyError } from "@/proxy/errors";
 
-export async function readBody(options: { request: Request; maxBytes: number }): Promise<Uint8Array> {
-  const { request, maxBytes } = options;
+/**
+ * The request's body, or `alreadyRead` when the server has read it (the standalone server
+ * does, up to one byte past the proxy's limit; see node-http.ts), held to the same limit.
+ */
+export async function readBody(options: { request: Request; maxBytes: number; alreadyRead?: Uint8Array }): Promise<Uint8Array> {
+  const { request, maxBytes, alreadyRead } = options;
   const tooLarge = () => new ProxyError({ code: "payload_too_large", message: `The request body exceeds ${maxBytes} bytes.` });
   const declared = Number(request.headers.get("content-length"));
   if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge();
+  if (alreadyRead) {
+    if (alreadyRead.byteLength > maxBytes) throw tooLarge();
+    return alreadyRead;
+  }
   if (!request.body) return new Uint8Array(0);
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];

@@ -52,6 +52,12 @@ export interface IncomingCall {
   path: string;
   /** The caller's address as the server saw it. */
   sourceAddress: string | null;
+  /**
+   * The request body, when the server has already read it (the standalone server reads it
+   * in Node, up to one byte past the body limit: cheaper than a web stream); otherwise
+   * the core reads request.body.
+   */
+  body?: Uint8Array;
 }
 
 type CallContext = {
@@ -117,7 +123,7 @@ export class InspectionProxy {
     if (route === "health") return Response.json({ status: "ok", spooled: this.options.spool.size });
     if (route === "oversight") {
       const snapshot = await this.options.inventory.current();
-      return handleOversight({ request, snapshot, sourceAddress: call.sourceAddress, ledger: this.options.ledger, spool: this.options.spool, operators: this.options.operators, authenticate: (token) => this.authenticate({ token, snapshot }), now: this.now() });
+      return handleOversight({ request, body: call.body, snapshot, sourceAddress: call.sourceAddress, ledger: this.options.ledger, spool: this.options.spool, operators: this.options.operators, authenticate: (token) => this.authenticate({ token, snapshot }), now: this.now() });
     }
     return proxyErrorResponse({ error: new ProxyError({ code: "unsupported_endpoint", message: `No proxy control endpoint "${route}".` }) });
   }
@@ -183,7 +189,7 @@ export class InspectionProxy {
     // 2. What it asks for.
     let body: Uint8Array;
     try {
-      body = await readBody({ request, maxBytes: this.options.limits.maxBodyBytes });
+      body = await readBody({ request, maxBytes: this.options.limits.maxBodyBytes, alreadyRead: call.body });
     } catch (error) {
       if (error instanceof ProxyError) return refuse(error);
       throw error;
@@ -356,6 +362,8 @@ export class InspectionProxy {
         const whole = readAhead.length === 1 ? readAhead[0]! : Buffer.concat(readAhead);
         meter.push(whole);
         finished({ outcome: status >= 400 ? "failed" : "completed", status, sha256: sha256Hex(whole), bytes: whole.byteLength, ttfbMs: ttfbMs ?? performance.now() - started, error: null }, meter);
+        // Its length is known: the server sends headers and body in one write, unchunked.
+        headers.set("content-length", String(whole.byteLength));
         return new Response(whole as Uint8Array<ArrayBuffer>, { status, statusText: response.statusText, headers });
       }
     }

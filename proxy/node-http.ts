@@ -1,14 +1,16 @@
 // Serves a fetch-style handler (Request in, Response out) on a Node HTTP server, for the
 // standalone edge proxy. A request body is read here, in Node, up to one byte past the
-// proxy's body limit, and handed over whole: the core reads every body whole anyway, and a
-// web stream over the socket cost more CPU per call than the inspection's own steps. A
-// larger body stays unread on the connection, and the core refuses it (413). Response
+// proxy's body limit, and handed to the core whole beside the Request (IncomingCall.body):
+// the core reads every body whole anyway, and a web stream over the socket cost more CPU
+// per call than most of the inspection's steps. A larger body stays unread on the
+// connection, and the core refuses it (413). Response
 // bodies are written chunk by chunk with backpressure, and a client that disconnects
 // cancels the response stream, which the core turns into a cancelled upstream request
 // and a client_aborted record.
 import http from "node:http";
 
-export type FetchHandler = (request: Request, info: { sourceAddress: string | null }) => Promise<Response>;
+/** The request (its body already read, see readNodeBody) and what the server knows about it. */
+export type FetchHandler = (request: Request, info: { sourceAddress: string | null; body: Buffer | undefined }) => Promise<Response>;
 
 /**
  * The body as far as the core needs it: all of it, or its first maxBytes + 1 bytes when it
@@ -42,7 +44,8 @@ export function readNodeBody(options: { req: http.IncomingMessage; maxBytes: num
   });
 }
 
-export function toWebRequest(options: { req: http.IncomingMessage; origin: string; signal: AbortSignal; body: Buffer | undefined }): Request {
+/** A Request with the incoming method, URL and headers; its body goes to the handler beside it. */
+export function toWebRequest(options: { req: http.IncomingMessage; origin: string; signal: AbortSignal }): Request {
   const { req } = options;
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
@@ -53,7 +56,6 @@ export function toWebRequest(options: { req: http.IncomingMessage; origin: strin
   return new Request(new URL(req.url ?? "/", options.origin), {
     method: req.method,
     headers,
-    body: options.body as Uint8Array<ArrayBuffer> | undefined,
     signal: options.signal,
   });
 }
@@ -103,17 +105,18 @@ export function createFetchServer(options: { handler: FetchHandler; origin: stri
     const forwarded = options.trustProxyHeaders ? String(req.headers["x-forwarded-for"] ?? "").split(",")[0]?.trim() : "";
     const sourceAddress = forwarded || req.socket.remoteAddress || null;
     let request: Request;
+    let body: Buffer | undefined;
     try {
       const hasBody = req.method !== "GET" && req.method !== "HEAD";
-      const body = hasBody ? await readNodeBody({ req, maxBytes: options.maxBodyBytes }) : undefined;
-      request = toWebRequest({ req, origin: options.origin, signal: abort.signal, body });
+      body = hasBody ? await readNodeBody({ req, maxBytes: options.maxBodyBytes }) : undefined;
+      request = toWebRequest({ req, origin: options.origin, signal: abort.signal });
     } catch {
       if (res.destroyed) return;
       res.writeHead(400, { "content-type": "application/json" }).end(JSON.stringify({ error: { code: "malformed_request", message: "The request could not be read." } }));
       return;
     }
     options
-      .handler(request, { sourceAddress })
+      .handler(request, { sourceAddress, body })
       .then((response) => writeWebResponse({ response, req, res }))
       .catch(() => {
         if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });

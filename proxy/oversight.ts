@@ -29,6 +29,8 @@ const maxOversightBytes = 16 * 1024;
 
 export async function handleOversight(options: {
   request: Request;
+  /** The body, when the server has already read it (see IncomingCall.body). */
+  body?: Uint8Array;
   snapshot: InventorySnapshot;
   sourceAddress: string | null;
   ledger: ProxyLedger;
@@ -49,7 +51,7 @@ export async function handleOversight(options: {
       throw new ProxyError({ code: "unsupported_media_type", message: "Send the decision as application/json." });
     }
     // Read with the limit, so a large body is refused as it arrives, not after it is all in memory.
-    const text = Buffer.from(await readBody({ request, maxBytes: maxOversightBytes })).toString("utf8");
+    const text = Buffer.from(await readBody({ request, maxBytes: maxOversightBytes, alreadyRead: options.body })).toString("utf8");
     let json: unknown;
     try {
       json = JSON.parse(text);
