@@ -11,6 +11,7 @@ import { PrismaClient as SqliteClient } from "@/lib/generated/prisma/sqlite/clie
 export * from "@/lib/generated/prisma/sqlite/enums";
 export type {
   AiDestination,
+  ClassificationRule,
   Conduit,
   Device,
   Plant,

@@ -4,13 +4,14 @@ import type { SessionUser } from "@/lib/auth/session";
 import { AppError } from "@/lib/errors";
 import { applyInventoryPlan } from "@/lib/inventory/as-code/apply-inventory";
 import { exportInventory } from "@/lib/inventory/as-code/export-inventory";
-import type { InventoryFile } from "@/lib/inventory/as-code/format";
+import { classificationRuleKey, type InventoryFile } from "@/lib/inventory/as-code/format";
 import { inventoryActor } from "@/lib/inventory/as-code/inventory-actor";
 import { governedColumns } from "@/lib/inventory/as-code/inventory-rows";
 import { parseInventoryFile } from "@/lib/inventory/as-code/parse-inventory-file";
 import { formatPlan, planInventory } from "@/lib/inventory/as-code/plan-inventory";
 import { stateHash } from "@/lib/ledger/admin-change";
 import { LogWriter } from "@/lib/ledger/log-writer";
+import { loadInventorySnapshot } from "@/proxy/inventory";
 import { parseEnvelope } from "@/lib/ledger/record";
 import type { LedgerStore } from "@/lib/ledger/store";
 import { startRecordedDemo, type RecordedDemo } from "@/lib/testing/recorded-demo";
@@ -61,6 +62,7 @@ const counts = async () => ({
   devices: await t.db.device.count(),
   destinations: await t.db.aiDestination.count(),
   conduits: await t.db.conduit.count(),
+  classificationRules: await t.db.classificationRule.count(),
 });
 
 describe("export", () => {
@@ -179,11 +181,57 @@ describe("apply", () => {
     expect((await recordsSince(size))[0]?.body).toMatchObject({ entity: { type: "Device", id: device.id }, action: "delete", before: stateHash(device), after: null });
   });
 
+  it("applies a plant's classification rules, which the proxy's classifier then counts for that plant only", async () => {
+    const file = await exported();
+    // The demo plant's Augsburg rules are in the export; Aveiro gets its own.
+    expect(file.classificationRules.map((r) => classificationRuleKey(r))).toEqual(["augsburg/alloy_recipe", "augsburg/customer_name"]);
+    file.classificationRules.push(
+      { plant: "aveiro", label: "customer_name", level: "CONFIDENTIAL", pattern: null, flags: "", terms: ["Autoeuropa"], description: "Key accounts" },
+      { plant: "aveiro", label: "melt_recipe", level: "RESTRICTED", pattern: "\\bliga\\s+\\d{3}\\b", flags: "i", terms: [], description: "" },
+    );
+    const plan = await planInventory({ db: t.db, file, prune: false });
+    expect(plan.changes.map((c) => [c.action, c.type, c.key])).toEqual([
+      ["create", "ClassificationRule", "aveiro/customer_name"],
+      ["create", "ClassificationRule", "aveiro/melt_recipe"],
+    ]);
+    const size = writer.size;
+    await applyInventoryPlan({ db: t.db, record, actor: admin, plan });
+    expect((await recordsSince(size)).map((r) => [r.kind, (r.body.entity as { type: string }).type, r.body.action])).toEqual([
+      ["admin_change", "ClassificationRule", "create"],
+      ["admin_change", "ClassificationRule", "create"],
+    ]);
+    expect((await exported()).classificationRules.map((r) => classificationRuleKey(r))).toEqual(["augsburg/alloy_recipe", "augsburg/customer_name", "aveiro/customer_name", "aveiro/melt_recipe"]);
+
+    // A cipher that cannot decrypt: this test forwards nothing.
+    const snapshot = await loadInventorySnapshot({
+      db: t.db,
+      cipher: {
+        encrypt: () => "",
+        decrypt: () => {
+          throw new Error("not here");
+        },
+      },
+    });
+    const [augsburg, aveiro] = await Promise.all(["augsburg", "aveiro"].map((slug) => t.db.plant.findUniqueOrThrow({ where: { slug } })));
+    const parts = [{ kind: "text" as const, text: "Autoeuropa reports porosity in Liga 226 housings; ZF Friedrichshafen saw it in AlSi9Cu3 too." }];
+    expect(snapshot.classifiers.get(aveiro!.id)!.classify({ parts })).toMatchObject({ level: "RESTRICTED", labels: { customer_name: 1, melt_recipe: 1 } });
+    expect(snapshot.classifiers.get(augsburg!.id)!.classify({ parts })).toMatchObject({ level: "RESTRICTED", labels: { customer_name: 1, alloy_recipe: 1 } });
+
+    // Pruned with a file that no longer lists them.
+    const file2 = await exported();
+    const pruned = await planInventory({ db: t.db, file: { ...file2, classificationRules: file2.classificationRules.filter((r) => r.plant !== "aveiro") }, prune: true });
+    expect(pruned.changes.map((c) => [c.action, c.key])).toEqual([
+      ["delete", "aveiro/customer_name"],
+      ["delete", "aveiro/melt_recipe"],
+    ]);
+    await applyInventoryPlan({ db: t.db, record, actor: admin, plan: pruned });
+    expect(await t.db.classificationRule.count()).toBe(2);
+  });
+
   it("refuses to prune what other records still need, and changes and records nothing", async () => {
     const device = await t.db.device.findUniqueOrThrow({ where: { slug: "aug-wi-copilot" } });
     await t.db.deviceCredential.create({ data: { label: "shift terminal", tokenPrefix: "cl_dev_ab12", tokenHash: "f".repeat(64), deviceId: device.id } });
     const aveiro = await t.db.plant.findUniqueOrThrow({ where: { slug: "aveiro" } });
-    await t.db.classificationRule.create({ data: { plantId: aveiro.id, label: "alloy recipes", level: "RESTRICTED", terms: JSON.stringify(["AlSi9Cu3"]) } });
 
     const file = await exported();
     file.devices = file.devices.filter((d) => d.slug !== "aug-wi-copilot");
@@ -204,7 +252,6 @@ describe("apply", () => {
         "Pruning would delete what must stay:",
         '  device "aug-wi-copilot" has 1 device credential(s) in its history; keep it in the file with status: DISABLED instead',
         '  plant "aveiro" is named in 1 incident(s); it stays as long as they refer to it',
-        '  plant "aveiro" has 1 classification rule(s); remove them in the application first',
       ].join("\n"),
     });
     expect(await counts()).toEqual(before);

@@ -21,7 +21,7 @@ interface RowDelegate {
   delete(args: { where: { id: string } }): Promise<unknown>;
 }
 
-// One cast instead of six copies of each operation: the rows were typed when planned.
+// One cast instead of seven copies of each operation: the rows were typed when planned.
 const delegates: Record<EntityType, (tx: Tx) => unknown> = {
   Plant: (tx) => tx.plant,
   Zone: (tx) => tx.zone,
@@ -29,6 +29,7 @@ const delegates: Record<EntityType, (tx: Tx) => unknown> = {
   AiDestination: (tx) => tx.aiDestination,
   Device: (tx) => tx.device,
   Conduit: (tx) => tx.conduit,
+  ClassificationRule: (tx) => tx.classificationRule,
 };
 
 const summaryOf = (change: InventoryChange) => {

@@ -25,6 +25,7 @@ export function formatInventoryFile(options: { file: InventoryFile; format: Inve
     devices: file.devices.map(withoutNulls),
     destinations: file.destinations.map(withoutNulls),
     conduits: file.conduits.map(withoutNulls),
+    classificationRules: file.classificationRules.map(withoutNulls),
   });
   doc.commentBefore = yamlHeader;
   // A blank line before each section, as a person would write it.

@@ -1,11 +1,14 @@
 // The inventory file ("inventory as code"): plants, zones, workstations, devices, AI
-// destinations and conduits as one reviewable document (docs/inventory.example.yaml).
+// destinations, conduits and each plant's own classification rules as one reviewable
+// document (docs/inventory.example.yaml).
 // Entities are named by their stable slugs (workstations by plant and hostname), never
 // by database ids, and every reference resolves inside the file, so a file can be
 // checked without a database. Secrets never go into it: provider keys and device tokens
 // are set in the application, where they are stored encrypted or hashed.
 import { isIP } from "node:net";
 import { z } from "zod";
+import { AppError } from "@/lib/errors";
+import { compileCustomRules } from "@/proxy/classify/custom-rules";
 import {
   ConduitStatus,
   DataClass,
@@ -147,6 +150,22 @@ const conduit = z.strictObject({
   slTarget: securityLevel,
 });
 
+// A plant's own pattern (a regular expression) or dictionary (terms matched as whole
+// words), under a label of its own or a built-in one; what the proxy counts and levels
+// beside the built-in detectors. Compiled in checkInventoryFile, so a rule that would not
+// compile is refused with its path.
+const classificationRule = z
+  .strictObject({
+    plant: slug,
+    label: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, "must be snake_case: lowercase letters, digits and _, starting with a letter, at most 64 characters"),
+    level: z.enum(DataClass),
+    pattern: z.string().min(1).max(2000).nullable().default(null),
+    flags: z.string().regex(/^[imsuv]*$/, 'may only contain the flags "i", "m", "s", "u" and "v"').default(""),
+    terms: z.array(z.string().trim().min(1, "must not be empty").max(200)).max(10_000).default([]),
+    description: longText.default(""),
+  })
+  .refine((rule) => (rule.pattern === null) !== (rule.terms.length === 0), "needs either a pattern or terms, not both");
+
 export const inventoryFileVersion = 1;
 
 export const inventoryFileSchema = z.strictObject({
@@ -159,6 +178,7 @@ export const inventoryFileSchema = z.strictObject({
   devices: z.array(device).default([]),
   destinations: z.array(destination).default([]),
   conduits: z.array(conduit).default([]),
+  classificationRules: z.array(classificationRule).default([]),
 });
 
 /** A parsed inventory file: defaults filled in, instants as ISO 8601 UTC text. */
@@ -169,9 +189,13 @@ export type WorkstationEntry = InventoryFile["workstations"][number];
 export type DeviceEntry = InventoryFile["devices"][number];
 export type DestinationEntry = InventoryFile["destinations"][number];
 export type ConduitEntry = InventoryFile["conduits"][number];
+export type ClassificationRuleEntry = InventoryFile["classificationRules"][number];
 
 /** A workstation's identity: host names are unique within a plant. */
 export const workstationKey = (entry: { plant: string; hostname: string }) => `${entry.plant}/${entry.hostname}`;
+
+/** A classification rule's identity: labels are unique within a plant. */
+export const classificationRuleKey = (entry: { plant: string; label: string }) => `${entry.plant}/${entry.label}`;
 
 export interface EntryProblem {
   path: (string | number)[];
@@ -202,6 +226,7 @@ export function checkInventoryFile(file: InventoryFile): EntryProblem[] {
   index("devices", file.devices, (d) => d.slug, "slug");
   const destinations = index("destinations", file.destinations, (d) => d.slug, "slug");
   index("conduits", file.conduits, (c) => c.slug, "slug");
+  index("classificationRules", file.classificationRules, classificationRuleKey, "label");
 
   const missing = (path: EntryProblem["path"], what: string, key: string, section: string) =>
     problems.push({ path, message: `no ${what} "${key}" in this file (add it under ${section})` });
@@ -245,5 +270,34 @@ export function checkInventoryFile(file: InventoryFile): EntryProblem[] {
     if (entry.validUntil !== null && entry.validUntil <= entry.validFrom) problems.push({ path: ["conduits", i, "validUntil"], message: "must be after validFrom" });
   });
 
+  file.classificationRules.forEach((entry, i) => {
+    if (!plants.has(entry.plant)) missing(["classificationRules", i, "plant"], "plant", entry.plant, "plants");
+  });
+  problems.push(...classificationRuleProblems(file.classificationRules));
+
   return problems;
+}
+
+/** Each plant's rules compiled as the proxy compiles them: bad patterns, and one label with two levels. */
+function classificationRuleProblems(entries: ClassificationRuleEntry[]): EntryProblem[] {
+  const byPlant = new Map<string, number[]>();
+  entries.forEach((entry, i) => byPlant.set(entry.plant, [...(byPlant.get(entry.plant) ?? []), i]));
+  return [...byPlant.values()].flatMap((indexes) => {
+    const rules = indexes.map((i) => {
+      const { label, level, pattern, flags, terms } = entries[i]!;
+      return pattern === null ? { label, level, terms } : { label, level, pattern, flags };
+    });
+    try {
+      compileCustomRules({ rules });
+      return [];
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      // Issue paths name the rule by its place among the plant's rules: customRules.<k>.<field>.
+      return (error.issues ?? []).map((issue) => {
+        const [, k, field] = /^customRules\.(\d+)\.?(\w*)/.exec(issue.path) ?? [];
+        const index = indexes[Number(k)] ?? indexes[0]!;
+        return { path: ["classificationRules", index, ...(field ? [field] : [])], message: issue.message.replace(/^Custom rule \d+ \([^)]*\): /, "") };
+      });
+    }
+  });
 }

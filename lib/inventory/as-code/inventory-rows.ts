@@ -1,9 +1,11 @@
 // The database side of inventory as code: which columns an inventory file governs, how
 // they are read, and how they read back as a file (export, and the planner's "before").
-import type { AiDestination, Conduit, Db, Device, Plant, Workstation, Zone } from "@/lib/db";
+import type { AiDestination, ClassificationRule, Conduit, Db, Device, Plant, Workstation, Zone } from "@/lib/db";
 import {
+  classificationRuleKey,
   inventoryFileVersion,
   workstationKey,
+  type ClassificationRuleEntry,
   type ConduitEntry,
   type DestinationEntry,
   type DeviceEntry,
@@ -27,12 +29,13 @@ export interface InventoryRows {
   AiDestination: Omit<AiDestination, Timestamps | "apiKeyCiphertext" | "apiKeyHint">;
   Device: Omit<Device, Timestamps>;
   Conduit: Omit<Conduit, Timestamps | "approvedById" | "approvedAt">;
+  ClassificationRule: Omit<ClassificationRule, Timestamps>;
 }
 
 export type EntityType = keyof InventoryRows;
 
 /** Dependency order: every entity comes after the entities it references. */
-export const entityTypes = ["Plant", "Zone", "Workstation", "AiDestination", "Device", "Conduit"] as const satisfies readonly EntityType[];
+export const entityTypes = ["Plant", "Zone", "Workstation", "AiDestination", "Device", "Conduit", "ClassificationRule"] as const satisfies readonly EntityType[];
 
 // Listing every column makes a column added to prisma/schema.prisma a compile error here
 // until the file format decides about it.
@@ -73,6 +76,7 @@ export const governedColumns = {
     sourceZoneId: true,
     destinationId: true,
   },
+  ClassificationRule: { id: true, plantId: true, label: true, level: true, pattern: true, flags: true, terms: true, description: true },
 } as const satisfies { [T in EntityType]: Record<keyof InventoryRows[T], true> };
 
 export type RowsByType = { [T in EntityType]: InventoryRows[T][] };
@@ -85,22 +89,23 @@ export interface InventorySnapshot {
 
 export async function readInventorySnapshot(options: { db: Db }): Promise<InventorySnapshot> {
   const { db } = options;
-  const [Plant, Zone, Workstation, AiDestination, Device, Conduit, suppliers] = await Promise.all([
+  const [Plant, Zone, Workstation, AiDestination, Device, Conduit, ClassificationRule, suppliers] = await Promise.all([
     db.plant.findMany({ select: governedColumns.Plant }),
     db.zone.findMany({ select: governedColumns.Zone }),
     db.workstation.findMany({ select: governedColumns.Workstation }),
     db.aiDestination.findMany({ select: governedColumns.AiDestination }),
     db.device.findMany({ select: governedColumns.Device }),
     db.conduit.findMany({ select: governedColumns.Conduit }),
+    db.classificationRule.findMany({ select: governedColumns.ClassificationRule }),
     db.supplier.findMany({ select: { id: true, slug: true } }),
   ]);
   return {
-    rows: { Plant, Zone, Workstation, AiDestination, Device, Conduit },
+    rows: { Plant, Zone, Workstation, AiDestination, Device, Conduit, ClassificationRule },
     suppliers: new Map(suppliers.map((s) => [s.id, s.slug])),
   };
 }
 
-/** A conduit's policy list, stored as JSON text. */
+/** A conduit's policy list or a rule's terms, stored as JSON text. */
 function policyList(text: string, what: string): string[] {
   const list: unknown = JSON.parse(text);
   if (!Array.isArray(list) || !list.every((item) => typeof item === "string")) throw new Error(`${what} is not a JSON array of strings`);
@@ -115,6 +120,7 @@ export interface InventoryEntries {
   AiDestination: DestinationEntry;
   Device: DeviceEntry;
   Conduit: ConduitEntry;
+  ClassificationRule: ClassificationRuleEntry;
 }
 
 export type DescribedRows = { [T in EntityType]: { row: InventoryRows[T]; entry: InventoryEntries[T] }[] };
@@ -199,6 +205,15 @@ export function describeRows(snapshot: InventorySnapshot): DescribedRows {
       failMode: c.failMode,
       slTarget: c.slTarget,
     })),
+    ClassificationRule: pair(rows.ClassificationRule, (r) => ({
+      plant: slugOf(plants, r.plantId),
+      label: r.label,
+      level: r.level,
+      pattern: r.pattern,
+      flags: r.flags,
+      terms: policyList(r.terms, `classification rule ${r.label} terms`),
+      description: r.description,
+    })),
   };
 }
 
@@ -228,5 +243,6 @@ export function inventoryFileOf(snapshot: InventorySnapshot): InventoryFile {
     devices: entries("Device").sort(bySlug),
     destinations: entries("AiDestination").sort(bySlug),
     conduits: entries("Conduit").sort(bySlug),
+    classificationRules: entries("ClassificationRule").sort((a, b) => compareText(classificationRuleKey(a), classificationRuleKey(b))),
   };
 }

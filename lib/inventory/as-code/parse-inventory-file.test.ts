@@ -167,6 +167,38 @@ describe("parseInventoryFile", () => {
     ]);
   });
 
+  it("takes a plant's classification rules, compiled as the proxy compiles them, and refuses broken ones at their path", () => {
+    const rules = `classificationRules:
+  - plant: augsburg
+    label: customer_name
+    level: CONFIDENTIAL
+    terms: [Bosch Rexroth, ZF Friedrichshafen]
+  - plant: augsburg
+    label: alloy_recipe
+    level: RESTRICTED
+    pattern: 'AlSi\\d+Cu\\d'
+    flags: i
+`;
+    const parsed = parseInventoryFile({ text: base + rules, source: "inventory.yaml" });
+    expect(parsed.classificationRules).toEqual([
+      { plant: "augsburg", label: "customer_name", level: "CONFIDENTIAL", pattern: null, flags: "", terms: ["Bosch Rexroth", "ZF Friedrichshafen"], description: "" },
+      { plant: "augsburg", label: "alloy_recipe", level: "RESTRICTED", pattern: "AlSi\\d+Cu\\d", flags: "i", terms: [], description: "" },
+    ]);
+
+    const both = (base + rules).replace("label: customer_name", "label: customer_name\n    pattern: Kunde");
+    expect(problems(both).map((p) => [p.path, p.message])).toEqual([["classificationRules[0]", "needs either a pattern or terms, not both"]]);
+    const broken = (base + rules)
+      .replace("pattern: 'AlSi\\d+Cu\\d'", "pattern: 'AlSi(\\d+'")
+      .concat("  - plant: aveiro\n    label: alloy_recipe\n    level: INTERNAL\n    terms: [AlSi9Cu3]\n")
+      .concat("  - plant: augsburg\n    label: customer_name\n    level: INTERNAL\n    terms: [Schaeffler]\n");
+    expect(problems(broken).map((p) => [p.path, p.message])).toEqual([
+      ["classificationRules[1].pattern", expect.stringMatching(/^pattern is not a valid regular expression \(.+\)$/)],
+      ["classificationRules[2].plant", 'no plant "aveiro" in this file (add it under plants)'],
+      ["classificationRules[3].label", '"augsburg/customer_name" is already used by classificationRules[0]'],
+      ["classificationRules[3].level", 'label "customer_name" already has the level CONFIDENTIAL; one label has one level'],
+    ]);
+  });
+
   it("keeps external AI zones out of plants, at level EXTERNAL, and plant zones in a plant", () => {
     const external = base.replace("    purdueLevel: EXTERNAL\n", "    purdueLevel: L4\n    plant: augsburg\n");
     expect(problems(external).map((p) => [p.path, p.message])).toEqual([

@@ -2,11 +2,11 @@
 // and with `prune` a delete for every entity the file no longer lists. Without `prune`
 // entities missing from the file are left alone, so a file can grow from a partial one.
 // A delete that would cut a link the file does not govern (a device's credentials, a
-// plant's incidents or classification rules) is refused: disable or retire instead.
+// plant's incidents) is refused: disable or retire instead.
 import { randomUUID } from "node:crypto";
 import type { Db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
-import { workstationKey, type InventoryFile } from "@/lib/inventory/as-code/format";
+import { classificationRuleKey, workstationKey, type InventoryFile } from "@/lib/inventory/as-code/format";
 import {
   describeRows,
   entityTypes,
@@ -51,6 +51,7 @@ export const entityLabels: Record<EntityType, string> = {
   AiDestination: "destination",
   Device: "device",
   Conduit: "conduit",
+  ClassificationRule: "classification rule",
 };
 
 type Sections = { [T in EntityType]: InventoryEntries[T][] };
@@ -62,6 +63,7 @@ const sectionsOf = (file: InventoryFile): Sections => ({
   AiDestination: file.destinations,
   Device: file.devices,
   Conduit: file.conduits,
+  ClassificationRule: file.classificationRules,
 });
 
 const keyOf: { [T in EntityType]: (entry: InventoryEntries[T]) => string } = {
@@ -71,6 +73,7 @@ const keyOf: { [T in EntityType]: (entry: InventoryEntries[T]) => string } = {
   AiDestination: (e) => e.slug,
   Device: (e) => e.slug,
   Conduit: (e) => e.slug,
+  ClassificationRule: classificationRuleKey,
 };
 
 type RowBuilders = { [T in EntityType]: (entry: InventoryEntries[T], id: string) => InventoryRows[T] };
@@ -161,6 +164,16 @@ function rowBuilders(options: { file: InventoryFile; idOf: (type: EntityType, ke
       sourceZoneId: idOf("Zone", e.sourceZone),
       destinationId: idOf("AiDestination", e.destination),
     }),
+    ClassificationRule: (e, id) => ({
+      id,
+      plantId: idOf("Plant", e.plant),
+      label: e.label,
+      level: e.level,
+      pattern: e.pattern,
+      flags: e.flags,
+      terms: JSON.stringify(e.terms),
+      description: e.description,
+    }),
   };
 }
 
@@ -181,7 +194,7 @@ async function refusedDeletes(options: { db: Db; changes: InventoryChange[] }): 
     }),
     options.db.plant.findMany({
       where: { id: { in: deleted("Plant").map((c) => c.before!.id) } },
-      select: { slug: true, _count: { select: { incidentLinks: true, classificationRules: true } } },
+      select: { slug: true, _count: { select: { incidentLinks: true } } },
     }),
   ]);
   return [
@@ -191,9 +204,6 @@ async function refusedDeletes(options: { db: Db; changes: InventoryChange[] }): 
     ...plants
       .filter((p) => p._count.incidentLinks > 0)
       .map((p) => `plant "${p.slug}" is named in ${p._count.incidentLinks} incident(s); it stays as long as they refer to it`),
-    ...plants
-      .filter((p) => p._count.classificationRules > 0)
-      .map((p) => `plant "${p.slug}" has ${p._count.classificationRules} classification rule(s); remove them in the application first`),
   ];
 }
 
