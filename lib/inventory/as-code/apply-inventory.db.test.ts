@@ -231,7 +231,6 @@ describe("apply", () => {
   it("refuses to prune what other records still need, and changes and records nothing", async () => {
     const device = await t.db.device.findUniqueOrThrow({ where: { slug: "aug-wi-copilot" } });
     await t.db.deviceCredential.create({ data: { label: "shift terminal", tokenPrefix: "cl_dev_ab12", tokenHash: "f".repeat(64), deviceId: device.id } });
-    const aveiro = await t.db.plant.findUniqueOrThrow({ where: { slug: "aveiro" } });
 
     const file = await exported();
     file.devices = file.devices.filter((d) => d.slug !== "aug-wi-copilot");
