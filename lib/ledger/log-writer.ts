@@ -27,9 +27,10 @@ import type { CheckpointRow, LedgerStore, NodeRow, RecordRow } from "@/lib/ledge
 
 // A large batch goes to the signing workers in parts of this many records ...
 const signPart = 256;
-// ... and a part smaller than this is signed on the writer's own thread: the hop to a
-// worker and back costs a lone record more time than its 20 us signature.
-const signInWorkersFrom = 16;
+// ... and a batch smaller than this is signed on the writer's own thread (libsodium, 20 us
+// a record): a proxy's batches of a few records then cost no hop to a worker and back,
+// and no worker threads' memory.
+const signInWorkersFrom = 64;
 
 /**
  * Time-ordered record ids (UUID version 7, RFC 9562): new rows land at the end of the
@@ -288,6 +289,7 @@ export class LogWriter {
     const pending = this.queue.splice(0, this.maxBatch);
     const frontier = new MerkleFrontier({ size: base.frontier.size, frontier: base.frontier.frontier });
     const at = this.now().toISOString();
+    const inWorkers = pending.length >= signInWorkersFrom;
     const records: RecordRow[] = [];
     const nodes: NodeRow[] = [];
     const appended: AppendedRecord[] = [];
@@ -299,7 +301,7 @@ export class LogWriter {
       records.push(...sealed.records);
       nodes.push(...sealed.nodes);
       appended.push(...sealed.appended);
-      parts.push(this.signAll(sealed.records.map((r) => r.envelope)));
+      parts.push(this.signAll({ texts: sealed.records.map((r) => r.envelope), inWorkers }));
     }
     // A due checkpoint goes into the batch's own transaction: one commit, not two.
     const due = frontier.size - base.lastCheckpointSize >= this.options.checkpointEvery;
@@ -343,9 +345,10 @@ export class LogWriter {
   }
 
   /** Ed25519 over each text: here for a few (no hand-off latency), on the worker threads for many. */
-  private async signAll(texts: string[]): Promise<string[]> {
+  private async signAll(options: { texts: string[]; inWorkers: boolean }): Promise<string[]> {
+    const { texts, inWorkers } = options;
     const secretKey = (this.secretKey ??= sodiumSecretKey(this.options.key.privateKey));
-    if (texts.length < signInWorkersFrom) return texts.map((text) => signText({ secretKey, text }));
+    if (!inWorkers) return texts.map((text) => signText({ secretKey, text }));
     this.pool ??= new CryptoPool();
     return this.pool.sign({ keyId: this.options.key.keyId, secretKey, texts });
   }
