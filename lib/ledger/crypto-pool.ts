@@ -75,7 +75,8 @@ export class CryptoPool {
   constructor(options: { size?: number } = {}) {
     const size = options.size ?? Math.max(1, os.availableParallelism());
     this.workers = Array.from({ length: size }, () => {
-      const worker = new Worker(workerSource, { eval: true });
+      // A small young generation, as for the SQLite writer thread: a worker's garbage is one message at a time.
+      const worker = new Worker(workerSource, { eval: true, resourceLimits: { maxYoungGenerationSizeMb: 4 } });
       worker.on("message", ({ id, results }: { id: number; results: never }) => {
         this.pending.get(id)?.resolve(results);
         this.pending.delete(id);

@@ -134,19 +134,17 @@ export interface Envelope {
   body: Record<string, unknown>;
 }
 
-const envelopeSchema = z
-  .object({
-    v: z.literal(envelopeVersion),
-    log: id,
-    seq: z.number().int().nonnegative(),
-    id,
-    kind: z.enum(recordKinds as [RecordKind, ...RecordKind[]]),
-    at: z.iso.datetime(),
-    prev: hashHex,
-    key: hashHex,
-    body: z.record(z.string(), z.unknown()),
-  })
-  .strict();
+const envelopeSchema = canonicalObject({
+  v: z.literal(envelopeVersion),
+  log: id,
+  seq: z.number().int().nonnegative(),
+  id,
+  kind: z.enum(recordKinds as [RecordKind, ...RecordKind[]]),
+  at: z.iso.datetime(),
+  prev: hashHex,
+  key: hashHex,
+  body: z.record(z.string(), z.unknown()),
+});
 
 /** Validates a record's kind and body before anything is written. */
 export function validateRecordInput(input: { kind: string; body: unknown }): RecordInput {

@@ -69,7 +69,9 @@ export class SqliteWriterThread {
   private failure: Error | undefined;
 
   constructor(options: { file: string }) {
-    this.worker = new Worker(workerSource, { eval: true, workerData: { file: options.file } });
+    // A small young generation: the thread's garbage is each batch's message, and V8's
+    // default would let it grow to tens of MB of resident memory for nothing.
+    this.worker = new Worker(workerSource, { eval: true, workerData: { file: options.file }, resourceLimits: { maxYoungGenerationSizeMb: 4 } });
     this.worker.on("message", ({ id, error }: { id: number; error?: { message: string; code?: string } }) => {
       const settle = this.pending.get(id);
       this.pending.delete(id);
