@@ -64,6 +64,14 @@ const openai = (device: string, extra: Partial<ConstructorParameters<typeof Open
 
 const chat = { model: "gpt-4.1-mini", messages: [{ role: "user" as const, content: "Summarise the spindle vibration trend of press P-101 for the last shift." }] };
 
+/** A JSON POST to the standalone proxy; the body defaults to `chat`. */
+const post = (options: { path: string; token?: string; body?: unknown; headers?: Record<string, string> }) =>
+  fetch(`${f.proxy.url}${options.path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...(options.token ? { authorization: `Bearer ${options.token}` } : {}), ...options.headers },
+    body: typeof options.body === "string" ? options.body : JSON.stringify(options.body ?? chat),
+  });
+
 describe("OpenAI-compatible, through the standalone proxy", () => {
   it("forwards a chat completion with the provider key and records call and result", async () => {
     const { data, response } = await openai("aug-pdm-spindle").chat.completions.create(chat).withResponse();
@@ -167,13 +175,6 @@ describe("refusals", () => {
     expect(((await response.json()) as { error: { code: string } }).error.code).toBe(code);
     return deniedRecord(response.headers.get(recordIdHeader)!);
   };
-  const post = (options: { path: string; token?: string; body?: unknown; headers?: Record<string, string> }) =>
-    fetch(`${f.proxy.url}${options.path}`, {
-      method: "POST",
-      headers: { "content-type": "application/json", ...(options.token ? { authorization: `Bearer ${options.token}` } : {}), ...options.headers },
-      body: typeof options.body === "string" ? options.body : JSON.stringify(options.body ?? chat),
-    });
-
   it("without a token, with an unknown one, and to an unknown destination", async () => {
     const missing = await refusal(await post({ path: "/openai-eu/v1/chat/completions" }), 401, "device_token_missing");
     expect(missing.body).toMatchObject({ destination: "openai-eu", context: { device: null } });
@@ -259,11 +260,7 @@ describe("redaction, upstream failures and aborts", () => {
   });
 
   it("answers 504 when the upstream does not answer in time", async () => {
-    const response = await fetch(`${f.proxy.url}/openai-eu/v1/chat/completions`, {
-      method: "POST",
-      headers: { "content-type": "application/json", authorization: `Bearer ${f.tokens["aug-pdm-spindle"]}`, [behaviourHeaders.delayMs]: "4000" },
-      body: JSON.stringify(chat),
-    });
+    const response = await post({ path: "/openai-eu/v1/chat/completions", token: f.tokens["aug-pdm-spindle"], headers: { [behaviourHeaders.delayMs]: "4000" } });
     expect(response.status).toBe(504);
     expect(((await response.json()) as { error: { code: string } }).error.code).toBe("upstream_timeout");
     const { result } = await recordsOfCall(response.headers.get(recordIdHeader)!);
@@ -271,11 +268,7 @@ describe("redaction, upstream failures and aborts", () => {
   });
 
   it("answers 502 when the upstream breaks off a JSON answer, and records the failure", async () => {
-    const response = await fetch(`${f.proxy.url}/openai-eu/v1/chat/completions`, {
-      method: "POST",
-      headers: { "content-type": "application/json", authorization: `Bearer ${f.tokens["aug-pdm-spindle"]}`, [behaviourHeaders.breakAfterBytes]: "40" },
-      body: JSON.stringify(chat),
-    });
+    const response = await post({ path: "/openai-eu/v1/chat/completions", token: f.tokens["aug-pdm-spindle"], headers: { [behaviourHeaders.breakAfterBytes]: "40" } });
     // The client gets a clear error, not half a JSON document under a 200.
     expect(response.status).toBe(502);
     expect(((await response.json()) as { error: { code: string } }).error.code).toBe("upstream_unreachable");
@@ -315,8 +308,7 @@ describe("redaction, upstream failures and aborts", () => {
 });
 
 describe("device identity", () => {
-  const call = (token: string) =>
-    fetch(`${f.proxy.url}/openai-eu/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body: JSON.stringify(chat) });
+  const call = (token: string) => post({ path: "/openai-eu/v1/chat/completions", token });
   const refreshed = () => new Promise((resolve) => setTimeout(resolve, 300));
 
   it("refuses revoked and expired tokens and disabled devices, each with its own code", async () => {
