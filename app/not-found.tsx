@@ -6,8 +6,8 @@ export default function NotFound() {
       <div className="card card-body">
         <h1 style={{ fontSize: 20, marginBottom: 8 }}>Page not found</h1>
         <p>There is no page at this address. It may have moved, or the link may be mistyped.</p>
-        <Link className="btn" href="/conduits">
-          Go to the conduit inventory
+        <Link className="btn" href="/">
+          Go to your start page
         </Link>
       </div>
     </main>

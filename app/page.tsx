@@ -1,5 +1,9 @@
 import { redirect } from "next/navigation";
+import { homePath } from "@/lib/auth/sections";
+import { requirePageUser } from "@/lib/auth/session";
 
-export default function Home() {
-  redirect("/conduits");
+// Each role starts on the first section it may open (an operator on their assertion).
+export default async function Home() {
+  const user = await requirePageUser();
+  redirect(homePath(user.role));
 }

@@ -8,6 +8,7 @@ const paths: Record<string, ReactElement> = {
   suppliers: <path d="M3 20h18M5 20V9l5 3V9l5 3V5h4v15" />,
   incidents: <path d="M12 3 2 20h20L12 3Zm0 6v5m0 3v.01" />,
   evidence: <path d="M12 3 4 6v6c0 4.5 3.4 8.2 8 9 4.6-.8 8-4.5 8-9V6l-8-3Zm-3 9 2 2 4-4" />,
+  operator: <path d="M10 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8Zm-7 10a7 7 0 0 1 14 0M16 11l2 2 4-4" />,
   settings: <path d="M12 9a3 3 0 1 0 0 6 3 3 0 0 0 0-6Zm8 3 2-1-2-4-2 .5-1.5-1L16 4h-4l-.5 2.5-1.5 1L8 7 6 11l2 1v0l-2 1 2 4 2-.5 1.5 1L12 20h4l.5-2.5 1.5-1 2 .5 2-4-2-1Z" />,
 };
 

@@ -2,7 +2,7 @@
 // landmarks, names) on the sign-in page and every main page.
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
-import { demoIncidentId, detailPages, incidentPages, mainPages, openDemoDraftAssessment, storageStateFor } from "./support";
+import { demoIncidentId, detailPages, incidentPages, mainPages, openDemoDraftAssessment, operatorPage, storageStateFor } from "./support";
 
 async function violations(page: Page) {
   const result = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
@@ -36,6 +36,18 @@ test.describe("signed in", () => {
     const context = await browser.newContext({ storageState: storageStateFor("COMPLIANCE_OFFICER") });
     const page = await context.newPage();
     await openDemoDraftAssessment(page);
+    expect(await violations(page)).toEqual([]);
+    await context.close();
+  });
+
+  test("the operator's pages, with an assertion shown, have no WCAG A/AA violations", async ({ browser }) => {
+    const context = await browser.newContext({ storageState: storageStateFor("OPERATOR") });
+    const page = await context.newPage();
+    await page.goto(operatorPage.path);
+    await page.getByRole("button", { name: "Get an operator assertion" }).click();
+    await page.getByTestId("operator-assertion").waitFor();
+    expect(await violations(page)).toEqual([]);
+    await page.goto("/settings");
     expect(await violations(page)).toEqual([]);
     await context.close();
   });

@@ -4,7 +4,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { expect, test, type APIRequestContext } from "@playwright/test";
-import { storageStateFor, type Role } from "./support";
+import { demoLogins, mainPages, operatorPage, roles, storageStateFor, type Role } from "./support";
 
 interface MutationRoute {
   method: string;
@@ -65,6 +65,7 @@ test("the mutation routes were found", () => {
       "POST /api/device-credentials/x/revoke",
       "PUT /api/destinations/x/provider-key",
       "DELETE /api/destinations/x/provider-key",
+      "POST /api/operator-assertions",
       ...readOnlyActions,
     ]),
   );
@@ -84,6 +85,80 @@ test.describe("auditor", () => {
     expect(verification.status()).toBe(200);
     expect((await verification.json()).ok).toBe(true);
   });
+});
+
+test.describe("operator", () => {
+  test.use({ storageState: storageStateFor("OPERATOR"), viewport: { width: 1440, height: 900 } });
+
+  test("gets an operator assertion naming them, and 403 from every other route", async ({ request }) => {
+    const issued = await request.post("/api/operator-assertions", { headers: { "content-type": "application/json" } });
+    expect(issued.status()).toBe(201);
+    const body = (await issued.json()) as { assertion: string; operator: string; header: string; expiresAt: string };
+    const email = demoLogins().OPERATOR.email;
+    expect(body.operator).toBe(`${email}@conduit-ledger`);
+    expect(body.header).toBe("x-conduit-operator-assertion");
+    const [, payload] = body.assertion.split(".");
+    expect(JSON.parse(Buffer.from(payload!, "base64url").toString("utf8"))).toMatchObject({ iss: "conduit-ledger", sub: email });
+    expect(Date.parse(body.expiresAt)).toBeGreaterThan(Date.now());
+
+    for (const route of allRoutes.filter((r) => r.url !== "/api/operator-assertions")) {
+      const res = await call(request, route);
+      expect(res.status(), `${route.method} ${route.url}`).toBe(403);
+      expect((await res.json()).error.code).toBe("forbidden");
+    }
+    // The reads an auditor has: records, ledger, incidents, evidence files, users, device credentials.
+    for (const url of ["/api/ledger/status", "/api/ledger/records/x/proof", "/api/ledger/logs/x/consistency", "/api/incidents", "/api/incidents/x", "/api/incidents/x/evidence", "/api/incidents/x/reports/x/pdf", "/api/certifications/x/evidence", "/api/users", "/api/devices/x/credentials"]) {
+      const res = await request.get(url);
+      expect(res.status(), url).toBe(403);
+      expect((await res.json()).error.code).toBe("forbidden");
+    }
+  });
+
+  test("lands on the operator assertion, sees only their own sections and is sent back from the others", async ({ page }) => {
+    await page.goto("/");
+    await expect(page).toHaveURL(/\/operator$/);
+    await expect(page.getByRole("heading", { level: 1, name: operatorPage.heading })).toBeVisible();
+    const nav = page.getByRole("navigation", { name: "Main" });
+    await expect(nav.getByRole("link")).toHaveText([operatorPage.navLabel, "Settings"]);
+    await expect(nav.getByRole("link", { name: operatorPage.navLabel })).toHaveAttribute("aria-current", "page");
+    await expect(page.getByLabel("Plant")).toHaveCount(0);
+
+    await page.getByRole("button", { name: "Get an operator assertion" }).click();
+    await expect(page.getByTestId("operator-assertion")).toHaveText(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+    await expect(page.getByText(`Assertion for ${demoLogins().OPERATOR.email}@conduit-ledger`)).toBeVisible();
+    await page.screenshot({ path: "test-results/screenshots/operator-home.png", fullPage: true });
+
+    for (const { path } of mainPages.filter((p) => p.path !== "/settings")) {
+      await page.goto(path);
+      await expect(page, path).toHaveURL(/\/operator$/);
+    }
+    for (const path of ["/conduits/aug-l3-to-openai-eu", "/devices/aug-wi-copilot", "/suppliers/openai-ireland", "/incidents/new", "/records/x"]) {
+      await page.goto(path);
+      await expect(page, path).toHaveURL(/\/operator$/);
+    }
+
+    await page.goto("/settings");
+    await expect(page.getByTestId("account-role")).toHaveText("Operator");
+    await expect(page.getByRole("region", { name: "Your account" })).toContainText("Vouch for oneself as operator of AI calls");
+    await expect(page.getByRole("region", { name: "Users" })).toHaveCount(0);
+    await expect(page.getByRole("region", { name: "Installation" })).toHaveCount(0);
+    await expect(page.getByText(demoLogins().OPERATOR.email)).toBeVisible();
+    await expect(page.getByText(demoLogins().AUDITOR.email)).toHaveCount(0);
+  });
+});
+
+test("the operator assertion page is offered to exactly the roles that may assert", async ({ browser }) => {
+  for (const role of roles) {
+    const context = await browser.newContext({ storageState: storageStateFor(role) });
+    const page = await context.newPage();
+    await page.goto("/settings");
+    const link = page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: operatorPage.navLabel });
+    await expect(link, role).toHaveCount(role === "AUDITOR" ? 0 : 1);
+    await page.goto(operatorPage.path);
+    if (role === "AUDITOR") await expect(page).toHaveURL(/\/conduits$/);
+    else await expect(page.getByRole("heading", { level: 1, name: operatorPage.heading })).toBeVisible();
+    await context.close();
+  }
 });
 
 test("a request without a session gets 401 on every mutation route", async ({ playwright, baseURL }) => {

@@ -1,8 +1,9 @@
 // Each role signs in and sees each main page; screenshots land in test-results/screenshots.
 import { expect, test } from "@playwright/test";
-import { demoIncidentId, detailPages, incidentPages, mainPages, openDemoDraftAssessment, roles, storageStateFor } from "./support";
+import { demoIncidentId, detailPages, incidentPages, mainPages, openDemoDraftAssessment, roles, staffRoles, storageStateFor } from "./support";
 
-for (const role of roles) {
+// The operator's pages: e2e/authorization.spec.ts.
+for (const role of staffRoles) {
   test.describe(`${role}`, () => {
     test.use({ storageState: storageStateFor(role), viewport: { width: 1440, height: 900 } });
 

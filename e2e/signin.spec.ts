@@ -22,6 +22,17 @@ test("a signed-out visitor is sent to sign-in and then to the page they asked fo
   await expect(page.getByTestId("current-user")).toContainText("CISO");
 });
 
+test("an operator signs in and lands on the page that gets them an operator assertion", async ({ page }) => {
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.goto("/signin");
+  const operator = demoLogins().OPERATOR;
+  await fillSignIn(page, operator.email, operator.password);
+  await expect(page).toHaveURL(/\/operator$/);
+  await expect(page.getByRole("heading", { level: 1, name: "Operator assertion" })).toBeVisible();
+  await expect(page.getByTestId("current-user")).toContainText("Operator");
+  await page.screenshot({ path: "test-results/screenshots/operator-signed-in.png", fullPage: true });
+});
+
 test("a wrong password and missing fields get a clear error and no session", async ({ page }) => {
   await page.setViewportSize({ width: 1440, height: 900 });
   await page.goto("/signin");

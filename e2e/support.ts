@@ -5,8 +5,10 @@ import path from "node:path";
 import type { APIRequestContext, Page } from "@playwright/test";
 import { e2eDataDir } from "../playwright.config";
 
-export const roles = ["ADMIN", "COMPLIANCE_OFFICER", "CISO", "AUDITOR"] as const;
+export const roles = ["ADMIN", "COMPLIANCE_OFFICER", "CISO", "AUDITOR", "OPERATOR"] as const;
 export type Role = (typeof roles)[number];
+/** The roles that open the plant's inventory and evidence; the operator opens only their own pages. */
+export const staffRoles = roles.filter((r) => r !== "OPERATOR");
 
 export interface Login {
   role: Role;
@@ -16,7 +18,7 @@ export interface Login {
 
 export function demoLogins(): Record<Role, Login> {
   const text = fs.readFileSync(path.join(e2eDataDir, "demo-logins.txt"), "utf8");
-  const entries = [...text.matchAll(/^\s+(ADMIN|COMPLIANCE_OFFICER|CISO|AUDITOR)\s+(\S+@\S+)\s+(\S+)\s*$/gm)].map(
+  const entries = [...text.matchAll(/^\s+(ADMIN|COMPLIANCE_OFFICER|CISO|AUDITOR|OPERATOR)\s+(\S+@\S+)\s+(\S+)\s*$/gm)].map(
     ([, role, email, password]) => [role, { role, email, password }] as const,
   );
   const logins = Object.fromEntries(entries) as Record<Role, Login>;
@@ -65,6 +67,9 @@ export const mainPages = [
   { path: "/evidence", heading: "Evidence packs", navLabel: "Evidence" },
   { path: "/settings", heading: "Settings", navLabel: "Settings" },
 ] as const;
+
+/** The operator's start page, where they get an assertion; every role that may assert has it. */
+export const operatorPage = { path: "/operator", heading: "Operator assertion", navLabel: "Operator assertion" } as const;
 
 /** Pages below the main ones, on the demo data: a supplier and a conduit with its supplier chain. */
 export const detailPages = [

@@ -5,30 +5,36 @@ import { NavLinks } from "@/components/nav-links";
 import { PlantSelector } from "@/components/plant-selector";
 import { SignOutButton } from "@/components/sign-out-button";
 import { requirePageUser } from "@/lib/auth/session";
-import { roleLabels } from "@/lib/auth/roles";
+import { can, roleLabels } from "@/lib/auth/roles";
+import { sectionsFor } from "@/lib/auth/sections";
 import { listPlants, plantCookie, selectedPlant } from "@/lib/plants/selection";
 
 export default async function AppLayout({ children }: { children: ReactNode }) {
   const user = await requirePageUser();
-  const plants = await listPlants();
-  const selected = await selectedPlant(plants);
+  // The plant filter only narrows the plant's inventory and evidence: no use to a role that reads neither.
+  const plants = can(user.role, "inventory:read") ? await listPlants() : null;
+  const selected = plants ? await selectedPlant(plants) : null;
   return (
     <div className="shell">
       <a className="skip-link" href="#content">
         Skip to content
       </a>
       <aside className="sidebar">
-        <Brand href="/conduits" />
-        <NavLinks />
+        <Brand href="/" />
+        <NavLinks sections={sectionsFor(user.role).map(({ href, label, icon }) => ({ href, label, icon }))} />
         <div className="sidebar-foot">IEC 62443 · NIS2 Art. 21 / 23</div>
       </aside>
       <div className="main">
         <header className="topbar">
-          <PlantSelector
-            plants={plants.map((p) => ({ slug: p.slug, name: p.name, memberState: p.memberState }))}
-            selected={selected?.slug ?? null}
-            cookieName={plantCookie}
-          />
+          {plants ? (
+            <PlantSelector
+              plants={plants.map((p) => ({ slug: p.slug, name: p.name, memberState: p.memberState }))}
+              selected={selected?.slug ?? null}
+              cookieName={plantCookie}
+            />
+          ) : (
+            <span />
+          )}
           <div className="topbar-group">
             <div className="user-chip" data-testid="current-user">
               <span className="name">{user.name}</span>

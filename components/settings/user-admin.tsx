@@ -3,8 +3,8 @@
 // passwords are shown once here and never again; the server keeps only a hash.
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
+import type { Role } from "@/lib/db";
 
-type Role = "ADMIN" | "COMPLIANCE_OFFICER" | "CISO" | "AUDITOR";
 interface UserRow {
   id: string;
   email: string;

@@ -1,10 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { can, isReadOnly, permissions, readOnlyPermissions, roles, type Permission } from "@/lib/auth/roles";
+import { can, isReadOnly, permissions, readOnlyPermissions, roleLabels, roles, type Permission } from "@/lib/auth/roles";
+import { homePath, sections, sectionsFor } from "@/lib/auth/sections";
 import { safeCallbackUrl } from "@/lib/auth/callback-url";
+
+const all = Object.keys(permissions) as Permission[];
+const staff = roles.filter((r) => r !== "OPERATOR");
 
 describe("roles", () => {
   it("lets the auditor read everything and change nothing", () => {
-    const all = Object.keys(permissions) as Permission[];
     for (const p of all) expect(can("AUDITOR", p)).toBe(p.endsWith(":read") || readOnlyPermissions.includes(p));
     expect(isReadOnly("AUDITOR")).toBe(true);
   });
@@ -17,8 +20,36 @@ describe("roles", () => {
     expect(roles.filter((r) => can(r, "inventory:write"))).toEqual(["ADMIN", "COMPLIANCE_OFFICER"]);
   });
 
-  it("lets every role read every section", () => {
-    for (const role of roles) for (const p of Object.keys(permissions) as Permission[]) if (p.endsWith(":read")) expect(can(role, p)).toBe(true);
+  it("lets every role but the operator read every section", () => {
+    for (const role of staff) for (const p of all) if (p.endsWith(":read")) expect(can(role, p), `${role} ${p}`).toBe(true);
+  });
+
+  it("gives the operator an assertion for themself and nothing else: no evidence, no people, no settings", () => {
+    expect(all.filter((p) => can("OPERATOR", p))).toEqual(["operator:assert"]);
+    for (const p of ["records:read", "evidence:read", "users:read", "inventory:read", "incidents:read", "suppliers:read", "settings:read", "ledger:verify"] as const) {
+      expect(can("OPERATOR", p), p).toBe(false);
+    }
+    expect(roleLabels.OPERATOR).toBe("Operator");
+  });
+
+  it("lets everyone who operates plant applications assert, but not the auditor", () => {
+    expect(roles.filter((r) => can(r, "operator:assert"))).toEqual(["ADMIN", "COMPLIANCE_OFFICER", "CISO", "OPERATOR"]);
+  });
+});
+
+describe("sections", () => {
+  it("offers each role only sections it may open, and starts it on the first", () => {
+    for (const role of roles) {
+      for (const s of sectionsFor(role)) if (s.permission) expect(can(role, s.permission), `${role} ${s.href}`).toBe(true);
+      expect(sectionsFor(role).map((s) => s.href)).toContain(homePath(role));
+    }
+    expect(sectionsFor("OPERATOR").map((s) => s.href)).toEqual(["/operator", "/settings"]);
+    expect(homePath("OPERATOR")).toBe("/operator");
+    for (const role of staff) expect(homePath(role)).toBe("/conduits");
+  });
+
+  it("shows the auditor every section but the operator assertion", () => {
+    expect(sections.filter((s) => !sectionsFor("AUDITOR").includes(s)).map((s) => s.href)).toEqual(["/operator"]);
   });
 });
 
@@ -26,8 +57,9 @@ describe("safeCallbackUrl", () => {
   it("keeps same-site paths and drops anything that could leave the site", () => {
     expect(safeCallbackUrl("/incidents?x=1")).toBe("/incidents?x=1");
     expect(safeCallbackUrl(["/records"])).toBe("/records");
+    // "/" sends each role on to its own start page (app/page.tsx).
     for (const bad of ["https://evil.example", "//evil.example", "/\\evil.example", "javascript:alert(1)", undefined]) {
-      expect(safeCallbackUrl(bad)).toBe("/conduits");
+      expect(safeCallbackUrl(bad)).toBe("/");
     }
   });
 });

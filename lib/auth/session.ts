@@ -7,6 +7,7 @@ import { redirect } from "next/navigation";
 import { requestPathHeader, safeCallbackUrl } from "@/lib/auth/callback-url";
 import { authOptions } from "@/lib/auth/options";
 import { can, type Permission } from "@/lib/auth/roles";
+import { homePath } from "@/lib/auth/sections";
 import { db, type Role } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 
@@ -28,13 +29,18 @@ export async function currentUser(): Promise<SessionUser | null> {
   return { id: user.id, email: user.email, name: user.name, role: user.role };
 }
 
-/** For pages: sends a visitor without a valid session to sign-in, and back to the page afterwards. */
-export async function requirePageUser(): Promise<SessionUser> {
+/**
+ * For pages: sends a visitor without a valid session to sign-in, and back to the page
+ * afterwards; sends a signed-in person without the page's permission to their role's
+ * start page, before the page reads anything.
+ */
+export async function requirePageUser(options: { permission?: Permission } = {}): Promise<SessionUser> {
   const user = await currentUser();
   if (!user) {
     const path = safeCallbackUrl((await headers()).get(requestPathHeader) ?? undefined);
     redirect(`/signin?callbackUrl=${encodeURIComponent(path)}`);
   }
+  if (options.permission && !can(user.role, options.permission)) redirect(homePath(user.role));
   return user;
 }
 

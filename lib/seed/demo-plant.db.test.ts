@@ -88,15 +88,23 @@ describe("demo plant seed", () => {
   });
 
   it("creates one user per role with a random password stored only as a scrypt hash", async () => {
-    expect(logins.map((l) => l.role)).toEqual(["ADMIN", "COMPLIANCE_OFFICER", "CISO", "AUDITOR"]);
+    expect(logins.map((l) => l.role)).toEqual(["ADMIN", "COMPLIANCE_OFFICER", "CISO", "AUDITOR", "OPERATOR"]);
     for (const login of logins) {
       const user = await t.db.user.findUniqueOrThrow({ where: { email: login.email }, omit: { passwordHash: false } });
       expect(user.role).toBe(login.role);
       expect(user.passwordHash).not.toContain(login.password);
       expect(await verifyPassword({ password: login.password, hash: user.passwordHash ?? "" })).toBe(true);
     }
-    expect(new Set(logins.map((l) => l.password)).size).toBe(4);
+    expect(new Set(logins.map((l) => l.password)).size).toBe(5);
     expect(formatDemoLogins(logins)).toContain(logins[3]?.password);
+  });
+
+  it("prints the operator's sign-in with the others, in the line format e2e/support.ts reads", () => {
+    const operator = logins.find((l) => l.role === "OPERATOR");
+    expect(operator?.email).toBe("operator@nordwerk.example");
+    const line = formatDemoLogins(logins).split("\n").find((l) => l.includes("operator@nordwerk.example"));
+    expect(line?.startsWith("  ")).toBe(true);
+    expect(line?.trim().split(/\s+/)).toEqual(["OPERATOR", "operator@nordwerk.example", operator?.password]);
   });
 
   it("opens two NIS2 incidents: one with the notification sent and the final report pending, one awaiting its early warning", async () => {

@@ -22,6 +22,8 @@ const demoUsers: Record<Role, { email: string; name: string }> = {
   COMPLIANCE_OFFICER: { email: "compliance@nordwerk.example", name: "Miguel Santos" },
   CISO: { email: "ciso@nordwerk.example", name: "Katrin Hoffmann" },
   AUDITOR: { email: "auditor@nordwerk.example", name: "Pieter de Vries" },
+  // A shift lead at the Augsburg hall 2 terminal, where the work-instruction copilot runs.
+  OPERATOR: { email: "operator@nordwerk.example", name: "Lukas Brandt" },
 };
 
 const day = 24 * 60 * 60 * 1000;

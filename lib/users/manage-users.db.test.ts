@@ -91,6 +91,14 @@ describe("user administration", () => {
     expect(await codeOf(updateUser({ db: t.db, record, actor: admin, userId: "missing", input: { role: "CISO" } }))).toBe("not_found");
   });
 
+  it("creates an operator and changes the role, each recorded (the database accepts the OPERATOR role)", async () => {
+    const { user } = await createUser({ db: t.db, record, actor: admin, input: { email: "shift@test.example", name: "Shift Lead", role: "OPERATOR" } });
+    expect((await t.db.user.findUniqueOrThrow({ where: { id: user.id } })).role).toBe("OPERATOR");
+    expect((await lastRecordBody()).after).toEqual(stateHash({ id: user.id, email: "shift@test.example", name: "Shift Lead", role: "OPERATOR", disabledAt: null }));
+    await updateUser({ db: t.db, record, actor: admin, userId: user.id, input: { role: "AUDITOR" } });
+    expect((await lastRecordBody()).summary).toBe("role OPERATOR to AUDITOR");
+  });
+
   it("applies no change when the ledger cannot record it", async () => {
     const failing: LogWriter["append"] = async () => {
       throw new AppError({ code: "unavailable", message: "The audit ledger could not write the record." });

@@ -23,7 +23,7 @@ const stateTone: Record<ConduitState, Tone> = {
 };
 
 export default async function ConduitsPage() {
-  const user = await requirePageUser();
+  const user = await requirePageUser({ permission: "inventory:read" });
   const plants = await listPlants();
   const plant = await selectedPlant(plants);
   const [{ zones, conduits, devices }, destinations] = await Promise.all([

@@ -17,7 +17,7 @@ const anomalyKinds: Record<string, { label: string; tone: "danger" | "warn" }> =
 };
 
 export default async function DevicesPage() {
-  await requirePageUser();
+  await requirePageUser({ permission: "inventory:read" });
   const plants = await listPlants();
   const plant = await selectedPlant(plants);
   const now = new Date();

@@ -1,9 +1,11 @@
 import type { Metadata } from "next";
 import { PlannedFeaturePage } from "@/components/planned-feature";
+import { requirePageUser } from "@/lib/auth/session";
 
 export const metadata: Metadata = { title: "Evidence packs" };
 
-export default function Page() {
+export default async function Page() {
+  await requirePageUser({ permission: "evidence:read" });
   return (
     <PlannedFeaturePage
       eyebrow="Supervisory review"

@@ -17,7 +17,7 @@ const statusTones = { OPEN: "danger", CONTAINED: "warn", HANDLING_ENDED: "accent
 const severityLabels: Record<string, string> = { LOW: "Low", MEDIUM: "Medium", HIGH: "High", CRITICAL: "Critical" };
 
 export default async function IncidentsPage() {
-  const user = await requirePageUser();
+  const user = await requirePageUser({ permission: "incidents:read" });
   const plant = await selectedPlant(await listPlants());
   const now = new Date();
   const overview = await incidentOverview({ db: db(), now, plantId: plant?.id ?? null });

@@ -16,7 +16,7 @@ export const metadata: Metadata = { title: "Audit records" };
 const pageSize = 50;
 
 export default async function RecordsPage(props: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const user = await requirePageUser();
+  const user = await requirePageUser({ permission: "records:read" });
   const params = await props.searchParams;
   const page = Math.max(1, Number.parseInt(String(params.page ?? "1"), 10) || 1);
   const kind = typeof params.kind === "string" ? params.kind : undefined;

@@ -26,6 +26,7 @@ const permissionLabels: Record<Permission, string> = {
   "operator:assert": "Vouch for oneself as operator of AI calls",
   "users:read": "View user accounts",
   "users:write": "Manage user accounts",
+  "settings:read": "View how this installation is set up",
   "settings:write": "Change system settings",
   "providerKeys:write": "Set and clear AI provider keys",
 };
@@ -33,13 +34,18 @@ const permissionLabels: Record<Permission, string> = {
 export default async function SettingsPage() {
   const user = await requirePageUser();
   const config = loadConfig();
-  const users = await listUsers({ db: db() });
+  // Everyone sees their own account; other people and the installation only with their permissions.
+  const users = can(user.role, "users:read") ? await listUsers({ db: db() }) : null;
   const lastSignIn = (d: Date | null) => (d ? formatDateTime({ date: d, timeZone: "UTC" }) : "Never");
   const allowed = (Object.keys(permissions) as Permission[]).filter((p) => can(user.role, p));
 
   return (
     <>
-      <PageHeader eyebrow="Administration" title="Settings" description="Your account, the people who use Conduit Ledger, and how this installation is set up." />
+      <PageHeader
+        eyebrow="Administration"
+        title="Settings"
+        description={users ? "Your account, the people who use Conduit Ledger, and how this installation is set up." : "Your account and what your role may do."}
+      />
       <Card id="account" title="Your account">
         <div className="card-body">
           <dl className="facts">
@@ -60,50 +66,54 @@ export default async function SettingsPage() {
           </dl>
         </div>
       </Card>
-      <Card id="users" title="Users" description="Each person has their own account and exactly one role.">
-        {can(user.role, "users:write") ? (
-          <UserAdmin
-            currentUserId={user.id}
-            roleLabels={roleLabels}
-            users={users.map((u) => ({ id: u.id, email: u.email, name: u.name, role: u.role, disabled: u.disabledAt !== null, lastSignIn: lastSignIn(u.lastSignInAt) }))}
-          />
-        ) : (
-          <DataTable
-            caption="Users"
-            columns={[
-              { key: "name", header: "User" },
-              { key: "role", header: "Role" },
-              { key: "status", header: "Status" },
-              { key: "lastSignIn", header: "Last sign-in" },
-            ]}
-            rows={users.map(
-              (u): Row => ({
-                id: u.id,
-                name: { text: u.name, sub: u.email },
-                role: roleLabels[u.role],
-                status: u.disabledAt ? { label: "Disabled", tone: "neutral" } : { label: "Active", tone: "ok" },
-                lastSignIn: lastSignIn(u.lastSignInAt),
-              }),
-            )}
-          />
-        )}
-      </Card>
-      <Card id="system" title="Installation" description="Read from the configuration at start-up (see README, Configuration).">
-        <div className="card-body">
-          <dl className="facts">
-            <dt>Database</dt>
-            <dd>{config.database.provider === "sqlite" ? "SQLite (embedded)" : "PostgreSQL"}</dd>
-            <dt>Data folder</dt>
-            <dd className="mono">{config.dataDir}</dd>
-            <dt>Session lifetime</dt>
-            <dd>{Math.round(config.sessionMaxAgeSeconds / 3600)} h</dd>
-            <dt>Sign-in limit</dt>
-            <dd>
-              {config.signInLimits.maxFailuresPerAccount} failures per account, {config.signInLimits.maxFailuresPerAddress} per address, in {Math.round(config.signInLimits.windowSeconds / 60)} min
-            </dd>
-          </dl>
-        </div>
-      </Card>
+      {users && (
+        <Card id="users" title="Users" description="Each person has their own account and exactly one role.">
+          {can(user.role, "users:write") ? (
+            <UserAdmin
+              currentUserId={user.id}
+              roleLabels={roleLabels}
+              users={users.map((u) => ({ id: u.id, email: u.email, name: u.name, role: u.role, disabled: u.disabledAt !== null, lastSignIn: lastSignIn(u.lastSignInAt) }))}
+            />
+          ) : (
+            <DataTable
+              caption="Users"
+              columns={[
+                { key: "name", header: "User" },
+                { key: "role", header: "Role" },
+                { key: "status", header: "Status" },
+                { key: "lastSignIn", header: "Last sign-in" },
+              ]}
+              rows={users.map(
+                (u): Row => ({
+                  id: u.id,
+                  name: { text: u.name, sub: u.email },
+                  role: roleLabels[u.role],
+                  status: u.disabledAt ? { label: "Disabled", tone: "neutral" } : { label: "Active", tone: "ok" },
+                  lastSignIn: lastSignIn(u.lastSignInAt),
+                }),
+              )}
+            />
+          )}
+        </Card>
+      )}
+      {can(user.role, "settings:read") && (
+        <Card id="system" title="Installation" description="Read from the configuration at start-up (see README, Configuration).">
+          <div className="card-body">
+            <dl className="facts">
+              <dt>Database</dt>
+              <dd>{config.database.provider === "sqlite" ? "SQLite (embedded)" : "PostgreSQL"}</dd>
+              <dt>Data folder</dt>
+              <dd className="mono">{config.dataDir}</dd>
+              <dt>Session lifetime</dt>
+              <dd>{Math.round(config.sessionMaxAgeSeconds / 3600)} h</dd>
+              <dt>Sign-in limit</dt>
+              <dd>
+                {config.signInLimits.maxFailuresPerAccount} failures per account, {config.signInLimits.maxFailuresPerAddress} per address, in {Math.round(config.signInLimits.windowSeconds / 60)} min
+              </dd>
+            </dl>
+          </div>
+        </Card>
+      )}
     </>
   );
 }

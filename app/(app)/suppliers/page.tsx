@@ -20,7 +20,7 @@ export const metadata: Metadata = { title: "AI suppliers" };
 const ratingTone: Record<string, Tone> = { LOW: "ok", MEDIUM: "accent", HIGH: "warn", CRITICAL: "danger" };
 
 export default async function SuppliersPage() {
-  const user = await requirePageUser();
+  const user = await requirePageUser({ permission: "suppliers:read" });
   const overview = await loadSupplierOverview({ db: db(), now: new Date() });
   const canWrite = can(user.role, "suppliers:write");
 

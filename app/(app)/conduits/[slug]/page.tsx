@@ -18,7 +18,7 @@ export const metadata: Metadata = { title: "Conduit" };
 const list = (json: string) => (JSON.parse(json) as string[]).join(", ") || "any";
 
 export default async function ConduitPage(props: { params: Promise<{ slug: string }> }) {
-  await requirePageUser();
+  await requirePageUser({ permission: "inventory:read" });
   const { slug } = await props.params;
   const conduit = await db().conduit.findUnique({
     where: { slug },

@@ -6,7 +6,7 @@ import { DataTable, type Row, type Tone } from "@/components/data-table";
 import { DeviceCredentials } from "@/components/devices/device-credentials";
 import { PageHeader } from "@/components/page-header";
 import { can } from "@/lib/auth/roles";
-import { requirePageUser } from "@/lib/auth/session";
+import { currentUser, requirePageUser } from "@/lib/auth/session";
 import { loadConfig } from "@/lib/config";
 import { db } from "@/lib/db";
 import { listDeviceCredentials } from "@/lib/devices/credentials";
@@ -16,6 +16,9 @@ import { formatDateTime, humanize, providerLabels, purdueLabels } from "@/lib/fo
 import { conduitStateLabels, type ConduitState } from "@/lib/inventory/conduit-state";
 
 export async function generateMetadata(props: { params: Promise<{ device: string }> }): Promise<Metadata> {
+  // The title is rendered beside the page: a role that may not see devices gets no name.
+  const user = await currentUser();
+  if (!user || !can(user.role, "inventory:read")) return { title: "Device" };
   const slug = (await props.params).device;
   const device = await db().device.findFirst({ where: { OR: [{ slug }, { id: slug }] }, select: { name: true } });
   return { title: device?.name ?? "Device" };
@@ -24,7 +27,7 @@ export async function generateMetadata(props: { params: Promise<{ device: string
 const conduitTone: Record<ConduitState, Tone> = { in_force: "ok", expired: "danger", not_yet_valid: "warn", suspended: "warn", retired: "neutral" };
 
 export default async function DevicePage(props: { params: Promise<{ device: string }> }) {
-  const user = await requirePageUser();
+  const user = await requirePageUser({ permission: "inventory:read" });
   const now = new Date();
   const device = await getDevice({ db: db(), device: (await props.params).device, now });
   if (!device) notFound();

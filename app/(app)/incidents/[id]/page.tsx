@@ -49,7 +49,7 @@ function prepareAction(d: DeadlineView, view: IncidentView) {
 }
 
 export default async function IncidentPage(props: { params: Promise<{ id: string }> }) {
-  const user = await requirePageUser();
+  const user = await requirePageUser({ permission: "incidents:read" });
   const view = await findIncidentView((await props.params).id);
   const writer = can(user.role, "incidents:write");
   const { incident: facts } = view;

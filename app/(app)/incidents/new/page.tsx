@@ -12,7 +12,7 @@ import { listPlants, selectedPlant } from "@/lib/plants/selection";
 export const metadata: Metadata = { title: "Open an incident" };
 
 export default async function NewIncidentPage() {
-  const user = await requirePageUser();
+  const user = await requirePageUser({ permission: "incidents:read" });
   const options = await incidentFormOptions({ db: db() });
   const plant = await selectedPlant(await listPlants());
   const first = options.plants.find((p) => p.id === plant?.id) ?? options.plants[0];

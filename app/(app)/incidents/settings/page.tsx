@@ -11,7 +11,7 @@ import { listReportingRules } from "@/lib/incidents/member-state-rules";
 export const metadata: Metadata = { title: "Reporting rules" };
 
 export default async function ReportingRulesPage() {
-  const user = await requirePageUser();
+  const user = await requirePageUser({ permission: "incidents:read" });
   const rules = await listReportingRules({ db: db() });
   const writer = can(user.role, "incidents:write");
   return (

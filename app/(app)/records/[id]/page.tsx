@@ -13,7 +13,7 @@ import { summarizeRecord } from "@/lib/ledger/status";
 export const metadata: Metadata = { title: "Audit record" };
 
 export default async function RecordPage(props: { params: Promise<{ id: string }> }) {
-  await requirePageUser();
+  await requirePageUser({ permission: "records:read" });
   const { id } = await props.params;
   const record = await db().auditRecord.findUnique({ where: { id } });
   if (!record) notFound();

@@ -33,7 +33,7 @@ const utc = (date: Date) => formatDate({ date, timeZone: "UTC" });
 const statusTone: Record<string, Tone> = { DRAFT: "neutral", SUBMITTED: "warn", APPROVED: "ok" };
 
 export default async function SupplierPage(props: { params: Promise<{ slug: string }> }) {
-  const user = await requirePageUser();
+  const user = await requirePageUser({ permission: "suppliers:read" });
   const { slug } = await props.params;
   const overview = await loadSupplierOverview({ db: db(), now: new Date() });
   const raw = overview.suppliers.find((s) => s.slug === slug);

@@ -12,7 +12,7 @@ import { findIncident } from "@/lib/incidents/incident-page";
 export const metadata: Metadata = { title: "Change incident" };
 
 export default async function EditIncidentPage(props: { params: Promise<{ id: string }> }) {
-  const user = await requirePageUser();
+  const user = await requirePageUser({ permission: "incidents:read" });
   const incident = await findIncident((await props.params).id);
   const options = await incidentFormOptions({ db: db() });
   const iso = (at: Date | null) => at?.toISOString() ?? null;

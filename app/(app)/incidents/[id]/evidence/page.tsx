@@ -21,7 +21,7 @@ export const metadata: Metadata = { title: "Link evidence" };
 const DAY = 24 * 3600_000;
 
 export default async function EvidencePage(props: { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const user = await requirePageUser();
+  const user = await requirePageUser({ permission: "incidents:read" });
   const incident = await findIncident((await props.params).id);
   const params = await props.searchParams;
   const text = (key: string) => (typeof params[key] === "string" ? params[key] : "");

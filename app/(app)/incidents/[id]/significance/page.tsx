@@ -19,7 +19,7 @@ type StoredAnswers = Omit<SignificanceAnswers, "recurrence"> & {
 };
 
 export default async function SignificancePage(props: { params: Promise<{ id: string }> }) {
-  const user = await requirePageUser();
+  const user = await requirePageUser({ permission: "incidents:read" });
   const incident = await findIncident((await props.params).id);
   const latest = incident.assessments[0];
   // A re-assessment starts from the previous answers (stored as JSON, dates as ISO text).

@@ -14,7 +14,7 @@ import { stageSpecs, type ReportFields } from "@/lib/incidents/report-content";
 export const metadata: Metadata = { title: "Report" };
 
 export default async function NewReportPage(props: { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const user = await requirePageUser();
+  const user = await requirePageUser({ permission: "incidents:read" });
   const incident = await findIncident((await props.params).id);
   const requested = (await props.searchParams).stage;
   const stage = reportStages.find((s) => s === requested);

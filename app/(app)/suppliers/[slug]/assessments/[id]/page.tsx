@@ -18,7 +18,7 @@ const when = (date: Date) => formatDateTime({ date, timeZone: "UTC" });
 const statusTone = { DRAFT: "neutral", SUBMITTED: "warn", APPROVED: "ok" } as const;
 
 export default async function AssessmentPage(props: { params: Promise<{ slug: string; id: string }> }) {
-  const user = await requirePageUser();
+  const user = await requirePageUser({ permission: "suppliers:read" });
   const { slug, id } = await props.params;
   const assessment = await db().assessment.findUnique({
     where: { id },

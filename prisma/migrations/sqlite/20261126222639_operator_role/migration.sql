@@ -1,0 +1,4 @@
+-- This is an empty migration.
+-- SQLite stores the Role enum as TEXT without a CHECK constraint, so the new value
+-- OPERATOR needs no change here (PostgreSQL's migration of the same name alters its
+-- enum type); the folder keeps both providers' migration histories parallel.
