@@ -77,6 +77,9 @@ function findIpv6(text: string, sink: SpanSink): void {
     let end = colon + 1;
     while (end < text.length && isIpv6RunChar(text.charCodeAt(end))) end++;
     scannedTo = end;
+    // Every IPv6 address has two colons at least ("::1"): a time of day ("06:00") has one.
+    const second = text.indexOf(":", colon + 1);
+    if (second === -1 || second >= end) continue;
     if (isWordCode(text.charCodeAt(start - 1)) || text[start - 1] === "%") continue;
     let candidate = text.slice(start, end);
     while (/[.:]$/.test(candidate) && !candidate.endsWith("::")) candidate = candidate.slice(0, -1);
