@@ -6,7 +6,7 @@ import { ProxyError } from "@/proxy/errors";
  * The request's body, or `alreadyRead` when the server has read it (the standalone server
  * does, up to one byte past the proxy's limit; see node-http.ts), held to the same limit.
  */
-export async function readBody(options: { request: Request; maxBytes: number; alreadyRead?: Uint8Array }): Promise<Uint8Array> {
+export async function readBody(options: { request: Pick<Request, "headers" | "body">; maxBytes: number; alreadyRead?: Uint8Array }): Promise<Uint8Array> {
   const { request, maxBytes, alreadyRead } = options;
   const tooLarge = () => new ProxyError({ code: "payload_too_large", message: `The request body exceeds ${maxBytes} bytes.` });
   const declared = Number(request.headers.get("content-length"));

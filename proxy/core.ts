@@ -13,7 +13,8 @@ import { authorizeCall, type ConduitRule } from "@/proxy/authorize";
 import { applyConduitLimit, type Classification } from "@/proxy/classify";
 import type { DeviceUsage } from "@/proxy/device-usage";
 import { readBody } from "@/proxy/body";
-import { ProxyError, proxyErrorResponse, type ProxyErrorCode } from "@/proxy/errors";
+import { jsonAnswer, toResponse, type ProxyAnswer, type ProxyRequest } from "@/proxy/answer";
+import { ProxyError, proxyErrorAnswer, type ProxyErrorCode } from "@/proxy/errors";
 import type { InventoryCache, InventorySnapshot, ProxyCredential, ProxyDestination } from "@/proxy/inventory";
 import type { OperatorIdentity, OperatorResolver } from "@/proxy/operator";
 import { handleOversight } from "@/proxy/oversight";
@@ -107,25 +108,31 @@ export class InspectionProxy {
     this.now = options.now ?? Date.now;
   }
 
-  async handle(request: Request, call: IncomingCall): Promise<Response> {
+  /** For a web server (the embedded route): a Request in, a Response out. */
+  async handle(request: ProxyRequest, call: IncomingCall): Promise<Response> {
+    return toResponse(await this.answer(request, call));
+  }
+
+  /** The same without the fetch objects, for a server that writes the answer itself (node-http.ts). */
+  async answer(request: ProxyRequest, call: IncomingCall): Promise<ProxyAnswer> {
     const [first = "", ...rest] = call.path.replace(/^\/+/, "").split("/");
     if (first === "_conduit") return this.control(request, call, rest.join("/"));
     try {
       return await this.proxyCall(request, call, first, `/${rest.join("/")}`);
     } catch (error) {
-      if (error instanceof ProxyError) return proxyErrorResponse({ error });
+      if (error instanceof ProxyError) return proxyErrorAnswer({ error });
       this.options.logger.error({ err: error }, "proxy call failed unexpectedly");
-      return proxyErrorResponse({ error: new ProxyError({ code: "internal", message: "The proxy could not complete the call." }) });
+      return proxyErrorAnswer({ error: new ProxyError({ code: "internal", message: "The proxy could not complete the call." }) });
     }
   }
 
-  private async control(request: Request, call: IncomingCall, route: string): Promise<Response> {
-    if (route === "health") return Response.json({ status: "ok", spooled: this.options.spool.size });
+  private async control(request: ProxyRequest, call: IncomingCall, route: string): Promise<ProxyAnswer> {
+    if (route === "health") return jsonAnswer({ value: { status: "ok", spooled: this.options.spool.size }, status: 200 });
     if (route === "oversight") {
       const snapshot = await this.options.inventory.current();
       return handleOversight({ request, body: call.body, snapshot, sourceAddress: call.sourceAddress, ledger: this.options.ledger, spool: this.options.spool, operators: this.options.operators, authenticate: (token) => this.authenticate({ token, snapshot }), now: this.now() });
     }
-    return proxyErrorResponse({ error: new ProxyError({ code: "unsupported_endpoint", message: `No proxy control endpoint "${route}".` }) });
+    return proxyErrorAnswer({ error: new ProxyError({ code: "unsupported_endpoint", message: `No proxy control endpoint "${route}".` }) });
   }
 
   /** The device behind a token; refusals say exactly what is wrong with the token. */
@@ -139,7 +146,7 @@ export class InspectionProxy {
     return credential;
   }
 
-  private async proxyCall(request: Request, call: IncomingCall, destinationSlug: string, providerPath: string): Promise<Response> {
+  private async proxyCall(request: ProxyRequest, call: IncomingCall, destinationSlug: string, providerPath: string): Promise<ProxyAnswer> {
     const started = performance.now();
     const now = this.now();
     const url = new URL(request.url);
@@ -264,7 +271,7 @@ export class InspectionProxy {
   }
 
   private async forward(options: {
-    request: Request;
+    request: ProxyRequest;
     adapter: ProviderAdapter;
     destination: ProxyDestination;
     providerPath: string;
@@ -273,7 +280,7 @@ export class InspectionProxy {
     parsed: ParsedRequest;
     callRecordId: string;
     started: number;
-  }): Promise<Response> {
+  }): Promise<ProxyAnswer> {
     const { request, adapter, destination, parsed, callRecordId, started } = options;
     const upstream = adapter.upstreamRequest({ baseUrl: destination.baseUrl, path: options.providerPath, search: options.url.searchParams, headers: request.headers, apiKey: destination.apiKey });
     const abort = new AbortController();
@@ -307,7 +314,7 @@ export class InspectionProxy {
         outcome === "timed_out"
           ? new ProxyError({ code: "upstream_timeout", message: `${destination.slug} did not answer within ${this.options.limits.upstreamTimeoutMs} ms.` })
           : new ProxyError({ code: "upstream_unreachable", message: `${destination.slug} could not be reached.` });
-      return proxyErrorResponse({ error, headers: { [recordIdHeader]: callRecordId } });
+      return proxyErrorAnswer({ error, headers: { [recordIdHeader]: callRecordId } });
     }
 
     const headers = new Headers();
@@ -324,7 +331,7 @@ export class InspectionProxy {
     if (request.method === "HEAD" || nullBodyStatuses.has(status)) {
       response.cancel();
       finished({ outcome: status >= 400 ? "failed" : "completed", status, sha256: sha256Hex(new Uint8Array(0)), bytes: 0, ttfbMs: performance.now() - started, error: null }, meter);
-      return new Response(null, { status, headers });
+      return { status, headers, body: null };
     }
 
     // A JSON answer (a chat completion, an embedding) is read whole and relayed in one
@@ -356,15 +363,15 @@ export class InspectionProxy {
           outcome === "timed_out"
             ? new ProxyError({ code: "upstream_timeout", message: `${destination.slug} did not finish its answer within ${this.options.limits.upstreamTimeoutMs} ms.` })
             : new ProxyError({ code: "upstream_unreachable", message: `${destination.slug} broke off its answer.` });
-        return proxyErrorResponse({ error, headers: { [recordIdHeader]: callRecordId } });
+        return proxyErrorAnswer({ error, headers: { [recordIdHeader]: callRecordId } });
       }
       if (complete) {
         const whole = readAhead.length === 1 ? readAhead[0]! : Buffer.concat(readAhead);
         meter.push(whole);
         finished({ outcome: status >= 400 ? "failed" : "completed", status, sha256: sha256Hex(whole), bytes: whole.byteLength, ttfbMs: ttfbMs ?? performance.now() - started, error: null }, meter);
-        // Its length is known: the server sends headers and body in one write, unchunked.
+        // Its length is known: a server sends headers and body in one write, unchunked.
         headers.set("content-length", String(whole.byteLength));
-        return new Response(whole as Uint8Array<ArrayBuffer>, { status, statusText: response.statusText, headers });
+        return { status, statusText: response.statusText, headers, body: whole };
       }
     }
 
@@ -412,7 +419,7 @@ export class InspectionProxy {
       },
       { highWaterMark: 0 },
     );
-    return new Response(body, { status, statusText: response.statusText, headers });
+    return { status, statusText: response.statusText, headers, body };
   }
 
   /** Appends a record before the call goes on; a fail-open conduit falls back to the spool. */
@@ -434,7 +441,7 @@ export class InspectionProxy {
   }
 
   /** Records a refused call (to the spool when the ledger cannot write) and answers the refusal. */
-  private async refuse(options: { attempt: Attempt; error: ProxyError }): Promise<Response> {
+  private async refuse(options: { attempt: Attempt; error: ProxyError }): Promise<ProxyAnswer> {
     const { attempt, error } = options;
     const record = {
       kind: "ai_call_denied",
@@ -453,7 +460,7 @@ export class InspectionProxy {
     if (!(await this.makeDurable({ record, failOpen: true }))) {
       this.options.logger.error({ code: error.code, device: attempt.context.device }, "a refused call could not be recorded");
     }
-    return proxyErrorResponse({ error, headers: { [recordIdHeader]: record.id } });
+    return proxyErrorAnswer({ error, headers: { [recordIdHeader]: record.id } });
   }
 
   /** The call's end, linked to its record; written after the response, never delaying it. */

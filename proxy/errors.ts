@@ -1,5 +1,7 @@
 // Every refusal the proxy gives: an HTTP status and a stable, specific code that the
 // calling application, its logs and the audit record all share.
+import { jsonAnswer, toResponse, type ProxyAnswer } from "@/proxy/answer";
+
 export const proxyErrorStatus = {
   device_token_missing: 401,
   invalid_device_token: 401,
@@ -51,11 +53,11 @@ export class ProxyError extends Error {
 }
 
 /** The proxy's error body: `{error: {code, message}}`, which the providers' SDKs also read. */
+export function proxyErrorAnswer(options: { error: ProxyError; headers?: HeadersInit }): ProxyAnswer {
+  const { error } = options;
+  return jsonAnswer({ value: { error: { code: error.code, message: error.message, type: "conduit_ledger" } }, status: error.status, headers: options.headers });
+}
+
 export function proxyErrorResponse(options: { error: ProxyError; headers?: HeadersInit }): Response {
-  const headers = new Headers(options.headers);
-  headers.set("content-type", "application/json");
-  return new Response(JSON.stringify({ error: { code: options.error.code, message: options.error.message, type: "conduit_ledger" } }), {
-    status: options.error.status,
-    headers,
-  });
+  return toResponse(proxyErrorAnswer(options));
 }

@@ -1,16 +1,17 @@
-// Serves a fetch-style handler (Request in, Response out) on a Node HTTP server, for the
-// standalone edge proxy. A request body is read here, in Node, up to one byte past the
-// proxy's body limit, and handed to the core whole beside the Request (IncomingCall.body):
-// the core reads every body whole anyway, and a web stream over the socket cost more CPU
-// per call than most of the inspection's steps. A larger body stays unread on the
-// connection, and the core refuses it (413). Response
-// bodies are written chunk by chunk with backpressure, and a client that disconnects
-// cancels the response stream, which the core turns into a cancelled upstream request
-// and a client_aborted record.
+// Serves the proxy core on a Node HTTP server, for the standalone edge proxy, without the
+// fetch objects (see answer.ts). A request body is read here, in Node, up to one byte past
+// the proxy's body limit, and handed to the core whole beside the request
+// (IncomingCall.body): the core reads every body whole anyway, and a web stream over the
+// socket cost more CPU per call than most of the inspection's steps. A larger body stays
+// unread on the connection, and the core refuses it (413). A whole answer leaves in one
+// write; a streamed one chunk by chunk with backpressure, and a client that disconnects
+// cancels the stream, which the core turns into a cancelled upstream request and a
+// client_aborted record.
 import http from "node:http";
+import type { ProxyAnswer, ProxyRequest } from "@/proxy/answer";
 
 /** The request (its body already read, see readNodeBody) and what the server knows about it. */
-export type FetchHandler = (request: Request, info: { sourceAddress: string | null; body: Buffer | undefined }) => Promise<Response>;
+export type FetchHandler = (request: ProxyRequest, info: { sourceAddress: string | null; body: Buffer | undefined }) => Promise<ProxyAnswer>;
 
 /**
  * The body as far as the core needs it: all of it, or its first maxBytes + 1 bytes when it
@@ -44,8 +45,11 @@ export function readNodeBody(options: { req: http.IncomingMessage; maxBytes: num
   });
 }
 
-/** A Request with the incoming method, URL and headers; its body goes to the handler beside it. */
-export function toWebRequest(options: { req: http.IncomingMessage; origin: string; signal: AbortSignal }): Request {
+/**
+ * The incoming method, URL and headers in the shape the core reads (ProxyRequest), without
+ * a web Request: its body goes to the handler beside it.
+ */
+export function toProxyRequest(options: { req: http.IncomingMessage; origin: string; signal: AbortSignal }): ProxyRequest {
   const { req } = options;
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
@@ -53,29 +57,27 @@ export function toWebRequest(options: { req: http.IncomingMessage; origin: strin
     if (Array.isArray(value)) for (const v of value) headers.append(name, v);
     else headers.set(name, value);
   }
-  return new Request(new URL(req.url ?? "/", options.origin), {
-    method: req.method,
-    headers,
-    signal: options.signal,
-  });
+  return { method: req.method ?? "GET", url: new URL(req.url ?? "/", options.origin).href, headers, signal: options.signal, body: null };
 }
 
-export async function writeWebResponse(options: { response: Response; req: http.IncomingMessage; res: http.ServerResponse }): Promise<void> {
-  const { response, req, res } = options;
+export async function writeAnswer(options: { answer: ProxyAnswer; req: http.IncomingMessage; res: http.ServerResponse }): Promise<void> {
+  const { answer, req, res } = options;
   const headers: Record<string, string | string[]> = {};
-  for (const [name, value] of response.headers) {
+  for (const [name, value] of answer.headers) {
     const existing = headers[name];
     headers[name] = existing === undefined ? value : [...(Array.isArray(existing) ? existing : [existing]), value];
   }
   // Answered before the request body was read to its end (a refused oversized body): the
   // rest of it is still on the connection, so the connection cannot carry another request.
   if (!req.complete) headers.connection = "close";
-  res.writeHead(response.status, response.statusText, headers);
-  if (!response.body) {
-    res.end();
+  const body = answer.body;
+  if (body instanceof Uint8Array) headers["content-length"] ??= String(body.byteLength);
+  res.writeHead(answer.status, answer.statusText, headers);
+  if (!body || body instanceof Uint8Array) {
+    res.end(body ?? undefined);
     return;
   }
-  const reader = response.body.getReader();
+  const reader = body.getReader();
   const onClose = () => {
     if (!res.writableFinished) void reader.cancel().catch(() => undefined);
   };
@@ -104,12 +106,12 @@ export function createFetchServer(options: { handler: FetchHandler; origin: stri
     });
     const forwarded = options.trustProxyHeaders ? String(req.headers["x-forwarded-for"] ?? "").split(",")[0]?.trim() : "";
     const sourceAddress = forwarded || req.socket.remoteAddress || null;
-    let request: Request;
+    let request: ProxyRequest;
     let body: Buffer | undefined;
     try {
       const hasBody = req.method !== "GET" && req.method !== "HEAD";
       body = hasBody ? await readNodeBody({ req, maxBytes: options.maxBodyBytes }) : undefined;
-      request = toWebRequest({ req, origin: options.origin, signal: abort.signal });
+      request = toProxyRequest({ req, origin: options.origin, signal: abort.signal });
     } catch {
       if (res.destroyed) return;
       res.writeHead(400, { "content-type": "application/json" }).end(JSON.stringify({ error: { code: "malformed_request", message: "The request could not be read." } }));
@@ -117,7 +119,7 @@ export function createFetchServer(options: { handler: FetchHandler; origin: stri
     }
     options
       .handler(request, { sourceAddress, body })
-      .then((response) => writeWebResponse({ response, req, res }))
+      .then((answer) => writeAnswer({ answer, req, res }))
       .catch(() => {
         if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
         res.end(JSON.stringify({ error: { code: "internal", message: "An internal error occurred." } }));

@@ -6,7 +6,8 @@ import { z } from "zod";
 import { uuidv7 } from "@/lib/ledger/log-writer";
 import { readBody } from "@/proxy/body";
 import type { ProxyLedger } from "@/proxy/core";
-import { ProxyError, proxyErrorResponse } from "@/proxy/errors";
+import { jsonAnswer, type ProxyAnswer, type ProxyRequest } from "@/proxy/answer";
+import { ProxyError, proxyErrorAnswer } from "@/proxy/errors";
 import type { InventorySnapshot, ProxyCredential } from "@/proxy/inventory";
 import type { OperatorResolver } from "@/proxy/operator";
 import { findDeviceToken } from "@/proxy/providers/forwarding";
@@ -28,7 +29,7 @@ const oversightSchema = z
 const maxOversightBytes = 16 * 1024;
 
 export async function handleOversight(options: {
-  request: Request;
+  request: ProxyRequest;
   /** The body, when the server has already read it (see IncomingCall.body). */
   body?: Uint8Array;
   snapshot: InventorySnapshot;
@@ -38,7 +39,7 @@ export async function handleOversight(options: {
   operators: OperatorResolver;
   authenticate: (token: string | null) => ProxyCredential;
   now: number;
-}): Promise<Response> {
+}): Promise<ProxyAnswer> {
   const { request } = options;
   try {
     if (request.method !== "POST") throw new ProxyError({ code: "method_not_allowed", message: "Report an oversight decision with POST." });
@@ -79,9 +80,9 @@ export async function handleOversight(options: {
         throw new ProxyError({ code: "ledger_unavailable", message: "The audit ledger cannot record the decision now. Try again later." });
       });
     }
-    return Response.json({ recordId: id, callRecordId: input.callRecordId, decision: input.decision, operator }, { status: 201 });
+    return jsonAnswer({ value: { recordId: id, callRecordId: input.callRecordId, decision: input.decision, operator }, status: 201 });
   } catch (error) {
-    if (error instanceof ProxyError) return proxyErrorResponse({ error });
+    if (error instanceof ProxyError) return proxyErrorAnswer({ error });
     throw error;
   }
 }
