@@ -1,7 +1,8 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { readNodeBody } from "@/proxy/node-http";
+import { jsonAnswer, type ProxyRequest } from "@/proxy/answer";
+import { createFetchServer, readNodeBody, type FetchHandler } from "@/proxy/node-http";
 
 let server: http.Server | undefined;
 afterEach(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())));
@@ -55,5 +56,54 @@ describe("readNodeBody", () => {
     req.destroy();
     await expect.poll(() => outcomes.length).toBe(1);
     expect(await outcomes[0]).toEqual({ error: expect.any(String) });
+  });
+});
+
+describe("createFetchServer", () => {
+  async function serve(handler: FetchHandler): Promise<number> {
+    server = createFetchServer({ handler, origin: "http://edge.local", trustProxyHeaders: false, maxBodyBytes: 1000 });
+    await new Promise<void>((resolve) => server!.listen(0, "127.0.0.1", resolve));
+    return (server.address() as AddressInfo).port;
+  }
+
+  it("hands the core the method, URL, headers and body, and sends a whole answer with its length", async () => {
+    let seen: { request: ProxyRequest; body: string } | undefined;
+    const port = await serve(async (request, info) => {
+      seen = { request, body: info.body?.toString("utf8") ?? "" };
+      return jsonAnswer({ value: { ok: true }, status: 201, headers: { "x-conduit-record-id": "r-1" } });
+    });
+    const answer = await fetch(`http://127.0.0.1:${port}/openai-eu/v1/chat/completions?api-version=1`, { method: "POST", headers: { authorization: "Bearer t", "x-two": "a" }, body: "{}" });
+    expect(answer.status).toBe(201);
+    expect(answer.headers.get("content-length")).toBe(String(Buffer.byteLength('{"ok":true}')));
+    expect(answer.headers.get("transfer-encoding")).toBeNull();
+    expect(answer.headers.get("x-conduit-record-id")).toBe("r-1");
+    expect(await answer.json()).toEqual({ ok: true });
+    expect(seen!.request.method).toBe("POST");
+    expect(seen!.request.url).toBe("http://edge.local/openai-eu/v1/chat/completions?api-version=1");
+    expect(seen!.request.headers.get("authorization")).toBe("Bearer t");
+    expect(seen!.body).toBe("{}");
+  });
+
+  it("streams a stream answer chunk by chunk, and tells the core through the signal when the client leaves", async () => {
+    let release: () => void = () => undefined;
+    let signal: AbortSignal | undefined;
+    const port = await serve(async (request) => {
+      signal = request.signal;
+      const body = new ReadableStream<Uint8Array>({
+        async pull(controller) {
+          controller.enqueue(new TextEncoder().encode("data: 1\n\n"));
+          await new Promise<void>((resolve) => (release = resolve));
+        },
+      });
+      return { status: 200, headers: new Headers({ "content-type": "text/event-stream" }), body };
+    });
+    const abort = new AbortController();
+    const answer = await fetch(`http://127.0.0.1:${port}/s`, { signal: abort.signal });
+    expect(answer.headers.get("transfer-encoding")).toBe("chunked");
+    const reader = answer.body!.getReader();
+    expect(new TextDecoder().decode((await reader.read()).value)).toBe("data: 1\n\n");
+    abort.abort();
+    release();
+    await expect.poll(() => signal?.aborted).toBe(true);
   });
 });
