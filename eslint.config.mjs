@@ -5,7 +5,7 @@ const config = [
   ...nextCoreWebVitals,
   ...nextTypescript,
   {
-    ignores: [".next/**", "node_modules/**", "lib/generated/**", "prisma/generated/**", "data/**", "test-results/**", "playwright-report/**", "next-env.d.ts", "scripts/prisma-schema-engine.mjs"],
+    ignores: [".next/**", "build/**", "node_modules/**", "lib/generated/**", "prisma/generated/**", "data/**", "test-results/**", "playwright-report/**", "next-env.d.ts", "scripts/prisma-schema-engine.mjs"],
   },
   {
     rules: {

@@ -5,7 +5,8 @@
 //   bare        a bare Node pass-through proxy that only forwards (the standalone's limit),
 //   emptyRoute  an empty Next.js route handler in the same app (the embedded route's limit),
 //   portkey     the open-source Portkey gateway (@portkey-ai/gateway from npm),
-//   standalone  this proxy's edge server, started as `npm run proxy` starts it (scripts/proxy.ts),
+//   standalone  this proxy's edge server, started as `npm run proxy` starts it (scripts/proxy.ts,
+//               then the bundle it builds on plain node),
 //   embedded    this proxy inside the production Next.js app (app/api/proxy).
 // Measured:
 //   1. throughput: requests/s at a fixed number of connections (autocannon), p50/p99,
@@ -36,6 +37,7 @@ import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { cpuPressure, describeMachine, median, option, percentile, writeBenchmarkSection } from "./bench-report";
+import { edgeProxyBundle } from "./proxy";
 
 const root = path.resolve(import.meta.dirname, "..");
 const portkeyVersion = "1.15.2";
@@ -879,11 +881,15 @@ async function startTargets(options: { settings: Settings; fleet: Fleet; profile
   const standaloneData = path.join(fleet.dir, "standalone-data");
   const standalonePort = await freePort();
   const standaloneSetup = await fleet.role({ role: "configure", name: "standalone-setup", args: { upstream: upstreamUrl, seed: true }, env: { CONDUIT_DATA_DIR: standaloneData } });
+  // Its two steps, as package.json's proxy script runs them: migrations and the bundle
+  // (scripts/proxy.ts), then the bundle on plain node.
+  const standaloneEnv = { CONDUIT_DATA_DIR: standaloneData, PROXY_HOST: "127.0.0.1", PROXY_PORT: String(standalonePort) };
+  execFileSync(process.execPath, [...process.execArgv, path.join(root, "scripts/proxy.ts")], { cwd: root, env: fleet.env(standaloneEnv), stdio: ["ignore", "ignore", "inherit"] });
   const standalone = fleet.spawn({
     name: "standalone",
     command: process.execPath,
-    args: [...process.execArgv, ...profileArgs("standalone"), path.join(root, "scripts/proxy.ts")],
-    env: { CONDUIT_DATA_DIR: standaloneData, PROXY_HOST: "127.0.0.1", PROXY_PORT: String(standalonePort) },
+    args: ["--enable-source-maps", ...profileArgs("standalone"), edgeProxyBundle],
+    env: standaloneEnv,
   });
   const standaloneUrl = `http://127.0.0.1:${standalonePort}`;
   const appUrl = `http://127.0.0.1:${appPort}`;

@@ -1,38 +1,54 @@
-// `npm run proxy`: the standalone inspection proxy for a plant edge. Same core, database
-// and rules as the embedded /api/proxy route, its own port (PROXY_HOST:PROXY_PORT) and
-// its own ledger log and key (PROXY_LOG_NAME). Applies pending migrations first, as
-// `npm start` does, so it can run alone against PostgreSQL or the SQLite file.
+// `npm run proxy`, first step: prepares the standalone inspection proxy for a plant edge.
+// Applies pending migrations (as `npm start` does, so the proxy can run alone against
+// PostgreSQL or the SQLite file) and bundles proxy/main.ts into plain JavaScript, which
+// the second step runs with node: an edge box then runs no TypeScript loader, whose
+// thread and transforms cost about 25 MB of resident memory for nothing.
+//
+//   npm run proxy   = tsx scripts/proxy.ts && node --enable-source-maps build/edge-proxy.mjs
+import path from "node:path";
+import { build } from "esbuild";
 import { loadConfig } from "../lib/config";
 import { ensurePrivateDir } from "../lib/data-dir";
-import { startProxyServer } from "../proxy/server";
 import { migrateDeploy } from "./prisma";
+
+const root = path.resolve(import.meta.dirname, "..");
+
+/** Where the bundle goes; package.json's proxy script runs it from there. */
+export const edgeProxyBundle = path.join(root, "build/edge-proxy.mjs");
+
+/**
+ * Bundles the edge proxy's own code (proxy/, lib/) into one ES module. Packages stay
+ * outside and load from node_modules as they do for the app: native modules
+ * (better-sqlite3, sodium-native) and Prisma's engine cannot be bundled.
+ */
+export async function buildEdgeProxy(options: { outfile?: string } = {}): Promise<string> {
+  const outfile = options.outfile ?? edgeProxyBundle;
+  await build({
+    entryPoints: [path.join(root, "proxy/main.ts")],
+    outfile,
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    packages: "external",
+    sourcemap: true,
+    tsconfig: path.join(root, "tsconfig.json"),
+    logLevel: "warning",
+  });
+  return outfile;
+}
 
 async function main(): Promise<void> {
   process.umask(0o077);
   const config = loadConfig();
   ensurePrivateDir(config.dataDir);
   migrateDeploy({ url: config.database.url, quiet: true });
-  const server = await startProxyServer({ config });
-  console.log(`[conduit-ledger] inspection proxy on ${server.url}, ledger log ${server.logId}`);
-  console.log(`[conduit-ledger] point an SDK at ${server.url}/<destination>/... with a device token (npm run device-token -- issue DEVICE)`);
-  let stopping = false;
-  const stop = () => {
-    if (stopping) return;
-    stopping = true;
-    setTimeout(() => process.exit(1), 10_000).unref();
-    server.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        console.error(`[conduit-ledger] proxy shutdown failed: ${(error as Error).message}`);
-        process.exit(1);
-      },
-    );
-  };
-  process.on("SIGINT", stop);
-  process.on("SIGTERM", stop);
+  await buildEdgeProxy();
 }
 
-main().catch((error: unknown) => {
-  console.error(`[conduit-ledger] proxy failed to start: ${(error as Error).message}`);
-  process.exit(1);
-});
+if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {
+  main().catch((error: unknown) => {
+    console.error(`[conduit-ledger] the proxy could not be prepared: ${(error as Error).message}`);
+    process.exit(1);
+  });
+}
