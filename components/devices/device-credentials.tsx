@@ -5,6 +5,7 @@
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { Dialog } from "@/components/dialog";
+import { SecretLine } from "@/components/secret-line";
 import { sendJson, type SendResult } from "@/components/send-json";
 import { openAiSnippet } from "@/lib/devices/sdk-setup";
 
@@ -41,15 +42,6 @@ interface Issued {
 }
 
 function OneTimeToken(props: { issued: Issued; deviceName: string; openAiDestinations: { name: string; baseUrl: string }[]; onDone: () => void }) {
-  const [copied, setCopied] = useState<string | null>(null);
-  const copy = async () => {
-    try {
-      await navigator.clipboard.writeText(props.issued.token);
-      setCopied("Copied to the clipboard.");
-    } catch {
-      setCopied("The browser refused the clipboard: select the token and copy it.");
-    }
-  };
   return (
     <section className="one-time" aria-labelledby="one-time-title">
       <h3 id="one-time-title">
@@ -61,17 +53,7 @@ function OneTimeToken(props: { issued: Issued; deviceName: string; openAiDestina
           show it again; if it is lost, rotate it.
         </p>
       </div>
-      <div className="token-line">
-        <code data-testid="new-token" aria-label="New device token">
-          {props.issued.token}
-        </code>
-        <button type="button" className="btn btn-secondary btn-sm" onClick={copy}>
-          Copy token
-        </button>
-        <span role="status" className="field-hint">
-          {copied}
-        </span>
-      </div>
+      <SecretLine value={props.issued.token} noun="token" testId="new-token" ariaLabel="New device token" />
       {props.openAiDestinations.map((d) => {
         const snippet = openAiSnippet({ baseUrl: d.baseUrl, token: props.issued.token });
         return (

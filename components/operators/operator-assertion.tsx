@@ -3,6 +3,7 @@
 // copying into a plant application. It lives in this component's state only: a new one
 // is a click away, so nothing keeps it once the page is left.
 import { useState } from "react";
+import { SecretLine } from "@/components/secret-line";
 import { sendJson } from "@/components/send-json";
 
 interface Assertion {
@@ -18,26 +19,14 @@ export function OperatorAssertion() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [issued, setIssued] = useState<Assertion | null>(null);
-  const [copied, setCopied] = useState<string | null>(null);
 
   async function obtain() {
     setBusy(true);
     setError(null);
-    setCopied(null);
     const result = await sendJson("/api/operator-assertions", "POST");
     setBusy(false);
     if (!result.ok) return setError(result.message);
     setIssued(result.data as unknown as Assertion);
-  }
-
-  async function copy() {
-    if (!issued) return;
-    try {
-      await navigator.clipboard.writeText(issued.assertion);
-      setCopied("Copied to the clipboard.");
-    } catch {
-      setCopied("The browser refused the clipboard: select the assertion and copy it.");
-    }
   }
 
   return (
@@ -50,15 +39,7 @@ export function OperatorAssertion() {
       {issued && (
         <section className="one-time" aria-labelledby="assertion-title">
           <h3 id="assertion-title">Assertion for {issued.operator}</h3>
-          <div className="token-line">
-            <code data-testid="operator-assertion">{issued.assertion}</code>
-            <button type="button" className="btn btn-secondary btn-sm" onClick={copy}>
-              Copy assertion
-            </button>
-            <span role="status" className="field-hint">
-              {copied}
-            </span>
-          </div>
+          <SecretLine key={issued.assertion} value={issued.assertion} noun="assertion" testId="operator-assertion" />
           <dl className="facts">
             <dt>Valid until</dt>
             <dd data-testid="operator-assertion-expires">{untilFormat.format(new Date(issued.expiresAt))}</dd>
