@@ -1,5 +1,5 @@
 import http from "node:http";
-import type { AddressInfo } from "node:net";
+import net, { type AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { jsonAnswer, type ProxyRequest } from "@/proxy/answer";
 import { createFetchServer, readNodeBody, type FetchHandler } from "@/proxy/node-http";
@@ -105,5 +105,23 @@ describe("createFetchServer", () => {
     abort.abort();
     release();
     await expect.poll(() => signal?.aborted).toBe(true);
+  });
+
+  it("answers 400 malformed_request, without calling the core, for a request target that is no URL", async () => {
+    let called = false;
+    const port = await serve(async () => {
+      called = true;
+      return jsonAnswer({ value: {}, status: 200 });
+    });
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = net.connect(port, "127.0.0.1", () => socket.end("GET http://[::1/v1 HTTP/1.1\r\nHost: edge.local\r\nConnection: close\r\n\r\n"));
+      let text = "";
+      socket.on("data", (d) => (text += d));
+      socket.on("end", () => resolve(text));
+      socket.on("error", reject);
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+    expect(answer).toContain('"code":"malformed_request"');
+    expect(called).toBe(false);
   });
 });

@@ -11,7 +11,7 @@ import http from "node:http";
 import type { ProxyAnswer, ProxyRequest } from "@/proxy/answer";
 
 /** The request (its body already read, see readNodeBody) and what the server knows about it. */
-export type FetchHandler = (request: ProxyRequest, info: { sourceAddress: string | null; body: Buffer | undefined }) => Promise<ProxyAnswer>;
+export type FetchHandler = (request: ProxyRequest, info: { path: string; sourceAddress: string | null; body: Buffer | undefined }) => Promise<ProxyAnswer>;
 
 /**
  * The body as far as the core needs it: all of it, or its first maxBytes + 1 bytes when it
@@ -49,7 +49,7 @@ export function readNodeBody(options: { req: http.IncomingMessage; maxBytes: num
  * The incoming method, URL and headers in the shape the core reads (ProxyRequest), without
  * a web Request: its body goes to the handler beside it.
  */
-export function toProxyRequest(options: { req: http.IncomingMessage; origin: string; signal: AbortSignal }): ProxyRequest {
+export function toProxyRequest(options: { req: http.IncomingMessage; url: URL; signal: AbortSignal }): ProxyRequest {
   const { req } = options;
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
@@ -57,7 +57,7 @@ export function toProxyRequest(options: { req: http.IncomingMessage; origin: str
     if (Array.isArray(value)) for (const v of value) headers.append(name, v);
     else headers.set(name, value);
   }
-  return { method: req.method ?? "GET", url: new URL(req.url ?? "/", options.origin).href, headers, signal: options.signal, body: null };
+  return { method: req.method ?? "GET", url: options.url.href, headers, signal: options.signal, body: null };
 }
 
 export async function writeAnswer(options: { answer: ProxyAnswer; req: http.IncomingMessage; res: http.ServerResponse }): Promise<void> {
@@ -107,18 +107,20 @@ export function createFetchServer(options: { handler: FetchHandler; origin: stri
     const forwarded = options.trustProxyHeaders ? String(req.headers["x-forwarded-for"] ?? "").split(",")[0]?.trim() : "";
     const sourceAddress = forwarded || req.socket.remoteAddress || null;
     let request: ProxyRequest;
+    let url: URL;
     let body: Buffer | undefined;
     try {
       const hasBody = req.method !== "GET" && req.method !== "HEAD";
       body = hasBody ? await readNodeBody({ req, maxBytes: options.maxBodyBytes }) : undefined;
-      request = toProxyRequest({ req, origin: options.origin, signal: abort.signal });
+      url = new URL(req.url ?? "/", options.origin);
+      request = toProxyRequest({ req, url, signal: abort.signal });
     } catch {
       if (res.destroyed) return;
       res.writeHead(400, { "content-type": "application/json" }).end(JSON.stringify({ error: { code: "malformed_request", message: "The request could not be read." } }));
       return;
     }
     options
-      .handler(request, { sourceAddress, body })
+      .handler(request, { path: url.pathname, sourceAddress, body })
       .then((answer) => writeAnswer({ answer, req, res }))
       .catch(() => {
         if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });

@@ -20,7 +20,7 @@ export async function startProxyServer(options: { config?: Config; logger?: Prox
   await runtime.replaySpool().catch((error) => logger.warn({ err: error }, "the spool could not be replayed at start"));
   const origin = `http://${config.proxy.host}:${config.proxy.port}`;
   const server = createFetchServer({
-    handler: (request, info) => runtime.proxy.answer(request, { path: new URL(request.url).pathname, sourceAddress: info.sourceAddress, body: info.body }),
+    handler: (request, info) => runtime.proxy.answer(request, info),
     origin,
     trustProxyHeaders: config.trustProxyHeaders,
     maxBodyBytes: config.proxy.maxBodyBytes,
