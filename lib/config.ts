@@ -35,6 +35,8 @@ const envSchema = z.object({
   // 0 picks a free port (tests).
   PROXY_PORT: z.coerce.number().int().min(0).max(65535).default(3100),
   PROXY_LOG_NAME: z.string().regex(/^[a-z0-9-]{1,40}$/, "lowercase letters, digits and - only").default("edge"),
+  // The edge log's own signing key (base64 PKCS#8 DER; else <data>/keys/<PROXY_LOG_NAME>.ed25519.pem).
+  PROXY_LEDGER_SIGNING_KEY: z.string().min(40).optional(),
   PROXY_MAX_BODY_BYTES: positiveInt(20 * 1024 * 1024),
   PROXY_UPSTREAM_TIMEOUT_MS: positiveInt(120_000),
   PROXY_STREAM_IDLE_TIMEOUT_MS: positiveInt(120_000),
@@ -68,6 +70,7 @@ export interface Config {
     host: string;
     port: number;
     logName: string;
+    signingKey: string | undefined;
     maxBodyBytes: number;
     upstreamTimeoutMs: number;
     streamIdleTimeoutMs: number;
@@ -131,6 +134,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       host: e.PROXY_HOST,
       port: e.PROXY_PORT,
       logName: e.PROXY_LOG_NAME,
+      signingKey: e.PROXY_LEDGER_SIGNING_KEY,
       maxBodyBytes: e.PROXY_MAX_BODY_BYTES,
       upstreamTimeoutMs: e.PROXY_UPSTREAM_TIMEOUT_MS,
       streamIdleTimeoutMs: e.PROXY_STREAM_IDLE_TIMEOUT_MS,

@@ -3,17 +3,19 @@
 import { ProxyError } from "@/proxy/errors";
 
 /**
- * The request's body, or `alreadyRead` when the server has read it (the standalone server
- * does, up to one byte past the proxy's limit; see node-http.ts), held to the same limit.
+ * The request's body, read from request.body or by `read` when the server reads it itself
+ * (the standalone server does, up to one byte past the proxy's limit; see node-http.ts),
+ * held to the same limit.
  */
-export async function readBody(options: { request: Pick<Request, "headers" | "body">; maxBytes: number; alreadyRead?: Uint8Array }): Promise<Uint8Array> {
-  const { request, maxBytes, alreadyRead } = options;
+export async function readBody(options: { request: Pick<Request, "headers" | "body">; maxBytes: number; read?: (options: { maxBytes: number }) => Promise<Uint8Array> }): Promise<Uint8Array> {
+  const { request, maxBytes, read } = options;
   const tooLarge = () => new ProxyError({ code: "payload_too_large", message: `The request body exceeds ${maxBytes} bytes.` });
   const declared = Number(request.headers.get("content-length"));
   if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge();
-  if (alreadyRead) {
-    if (alreadyRead.byteLength > maxBytes) throw tooLarge();
-    return alreadyRead;
+  if (read) {
+    const body = await read({ maxBytes });
+    if (body.byteLength > maxBytes) throw tooLarge();
+    return body;
   }
   if (!request.body) return new Uint8Array(0);
   const reader = request.body.getReader();

@@ -54,11 +54,11 @@ export interface IncomingCall {
   /** The caller's address as the server saw it. */
   sourceAddress: string | null;
   /**
-   * The request body, when the server has already read it (the standalone server reads it
-   * in Node, up to one byte past the body limit: cheaper than a web stream); otherwise
-   * the core reads request.body.
+   * Reads the request body, when the server reads it itself (the standalone server reads it
+   * in Node, up to one byte past the body limit: cheaper than a web stream); otherwise the
+   * core reads request.body. Either way only after the device is known.
    */
-  body?: Uint8Array;
+  readBody?: (options: { maxBytes: number }) => Promise<Uint8Array>;
 }
 
 type CallContext = {
@@ -130,7 +130,7 @@ export class InspectionProxy {
     if (route === "health") return jsonAnswer({ value: { status: "ok", spooled: this.options.spool.size }, status: 200 });
     if (route === "oversight") {
       const snapshot = await this.options.inventory.current();
-      return handleOversight({ request, body: call.body, snapshot, sourceAddress: call.sourceAddress, ledger: this.options.ledger, spool: this.options.spool, operators: this.options.operators, authenticate: (token) => this.authenticate({ token, snapshot }), now: this.now() });
+      return handleOversight({ request, readBody: call.readBody, snapshot, sourceAddress: call.sourceAddress, ledger: this.options.ledger, spool: this.options.spool, operators: this.options.operators, authenticate: (token) => this.authenticate({ token, snapshot }), now: this.now() });
     }
     return proxyErrorAnswer({ error: new ProxyError({ code: "unsupported_endpoint", message: `No proxy control endpoint "${route}".` }) });
   }
@@ -196,7 +196,7 @@ export class InspectionProxy {
     // 2. What it asks for.
     let body: Uint8Array;
     try {
-      body = await readBody({ request, maxBytes: this.options.limits.maxBodyBytes, alreadyRead: call.body });
+      body = await readBody({ request, maxBytes: this.options.limits.maxBodyBytes, read: call.readBody });
     } catch (error) {
       if (error instanceof ProxyError) return refuse(error);
       throw error;
@@ -286,6 +286,9 @@ export class InspectionProxy {
     const abort = new AbortController();
     const onClientAbort = () => abort.abort(clientGone);
     request.signal.addEventListener("abort", onClientAbort, { once: true });
+    // The client may have gone while the record was committed: then nothing is sent, and
+    // the result record says client_aborted.
+    if (request.signal.aborted) onClientAbort();
     let timer = setTimeout(() => abort.abort(timedOut), this.options.limits.upstreamTimeoutMs);
     const finished = (result: Omit<ResultFields, "durationMs" | "metered">, meter: ResponseMeter | null) => {
       clearTimeout(timer);
@@ -304,6 +307,7 @@ export class InspectionProxy {
 
     let response: UpstreamAnswer;
     try {
+      if (abort.signal.aborted) throw abort.signal.reason;
       const hasBody = request.method !== "GET" && request.method !== "HEAD";
       response = await this.options.upstream({ url: upstream.url, method: request.method, headers: upstream.headers, body: hasBody ? options.forwardBody : undefined, signal: abort.signal });
     } catch {

@@ -61,7 +61,7 @@ describe("readNodeBody", () => {
 
 describe("createFetchServer", () => {
   async function serve(handler: FetchHandler): Promise<number> {
-    server = createFetchServer({ handler, origin: "http://edge.local", trustProxyHeaders: false, maxBodyBytes: 1000 });
+    server = createFetchServer({ handler, origin: "http://edge.local", trustProxyHeaders: false });
     await new Promise<void>((resolve) => server!.listen(0, "127.0.0.1", resolve));
     return (server.address() as AddressInfo).port;
   }
@@ -69,7 +69,7 @@ describe("createFetchServer", () => {
   it("hands the core the method, URL, headers and body, and sends a whole answer with its length", async () => {
     let seen: { request: ProxyRequest; body: string } | undefined;
     const port = await serve(async (request, info) => {
-      seen = { request, body: info.body?.toString("utf8") ?? "" };
+      seen = { request, body: (await info.readBody!({ maxBytes: 1000 })).toString("utf8") };
       return jsonAnswer({ value: { ok: true }, status: 201, headers: { "x-conduit-record-id": "r-1" } });
     });
     const answer = await fetch(`http://127.0.0.1:${port}/openai-eu/v1/chat/completions?api-version=1`, { method: "POST", headers: { authorization: "Bearer t", "x-two": "a" }, body: "{}" });
@@ -105,6 +105,38 @@ describe("createFetchServer", () => {
     abort.abort();
     release();
     await expect.poll(() => signal?.aborted).toBe(true);
+  });
+
+  it("leaves the body unread until the core asks for it, and closes the connection after a refusal", async () => {
+    const port = await serve(async () => jsonAnswer({ value: { error: { code: "invalid_device_token" } }, status: 401 }));
+    // The client announces 10 MB and sends 1 KB: a server that read bodies before the core
+    // looked at the request would never answer.
+    const answer = await new Promise<http.IncomingMessage>((resolve, reject) => {
+      const req = http.request({ port, host: "127.0.0.1", method: "POST", path: "/openai-eu/v1/chat/completions", headers: { "content-length": String(10 * 2 ** 20) } }, resolve);
+      req.on("error", reject);
+      req.write("x".repeat(1024));
+    });
+    expect(answer.statusCode).toBe(401);
+    expect(answer.headers.connection).toBe("close");
+    answer.resume();
+  });
+
+  it("cancels a streamed answer whose client left before it was ready, instead of waiting on the socket", async () => {
+    let cancelled = false;
+    const port = await serve(async (request) => {
+      await new Promise((resolve) => request.signal.addEventListener("abort", resolve, { once: true }));
+      const body = new ReadableStream<Uint8Array>({
+        pull: (controller) => controller.enqueue(new TextEncoder().encode("data: 1\n\n")),
+        cancel: () => void (cancelled = true),
+      });
+      return { status: 200, headers: new Headers({ "content-type": "text/event-stream" }), body };
+    });
+    const abort = new AbortController();
+    const answer = fetch(`http://127.0.0.1:${port}/s`, { signal: abort.signal }).catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    abort.abort();
+    await answer;
+    await expect.poll(() => cancelled).toBe(true);
   });
 
   it("answers 400 malformed_request, without calling the core, for a request target that is no URL", async () => {

@@ -1,22 +1,27 @@
 // Serves the proxy core on a Node HTTP server, for the standalone edge proxy, without the
-// fetch objects (see answer.ts). A request body is read here, in Node, up to one byte past
-// the proxy's body limit, and handed to the core whole beside the request
-// (IncomingCall.body): the core reads every body whole anyway, and a web stream over the
-// socket cost more CPU per call than most of the inspection's steps. A larger body stays
-// unread on the connection, and the core refuses it (413). A whole answer leaves in one
-// write; a streamed one chunk by chunk with backpressure, and a client that disconnects
-// cancels the stream, which the core turns into a cancelled upstream request and a
-// client_aborted record.
+// fetch objects (see answer.ts). The core reads a request body through readBody, here in
+// Node, up to one byte past the proxy's body limit, and only once it knows the device:
+// a web stream over the socket cost more CPU per call than most of the inspection's steps,
+// and a caller without a valid token must not make the edge box hold its body. A body it
+// does not read (a refusal, or one over the limit) stays on the connection, which closes
+// after the answer. A whole answer leaves in one write; a streamed one chunk by chunk with
+// backpressure, and a client that disconnects cancels the stream, which the core turns
+// into a cancelled upstream request and a client_aborted record.
 import http from "node:http";
 import type { ProxyAnswer, ProxyRequest } from "@/proxy/answer";
+import { ProxyError } from "@/proxy/errors";
+import { forwardedClient } from "@/proxy/source-address";
 
-/** The request (its body already read, see readNodeBody) and what the server knows about it. */
-export type FetchHandler = (request: ProxyRequest, info: { path: string; sourceAddress: string | null; body: Buffer | undefined }) => Promise<ProxyAnswer>;
+/** The request and what the server knows about it; readBody reads its body (see readNodeBody). */
+export type FetchHandler = (
+  request: ProxyRequest,
+  info: { path: string; sourceAddress: string | null; readBody: ((options: { maxBytes: number }) => Promise<Buffer>) | undefined },
+) => Promise<ProxyAnswer>;
 
 /**
  * The body as far as the core needs it: all of it, or its first maxBytes + 1 bytes when it
  * is larger (enough to refuse it), or nothing when its declared length is already over.
- * Rejects when the client goes away before the body has arrived.
+ * Rejects (malformed_request) when the client goes away before the body has arrived.
  */
 export function readNodeBody(options: { req: http.IncomingMessage; maxBytes: number }): Promise<Buffer> {
   const { req, maxBytes } = options;
@@ -39,8 +44,9 @@ export function readNodeBody(options: { req: http.IncomingMessage; maxBytes: num
       }
     };
     const onEnd = () => settle({ body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total) });
-    const onError = (error: Error) => settle({ error });
-    const onClose = () => settle({ error: new Error("the client closed the connection before its request body arrived") });
+    const broken = (message: string) => new ProxyError({ code: "malformed_request", message });
+    const onError = () => settle({ error: broken("The request body could not be read.") });
+    const onClose = () => settle({ error: broken("The client closed the connection before its request body arrived.") });
     req.on("data", onData).on("end", onEnd).on("error", onError).on("close", onClose);
   });
 }
@@ -72,22 +78,27 @@ export async function writeAnswer(options: { answer: ProxyAnswer; req: http.Inco
   if (!req.complete) headers.connection = "close";
   const body = answer.body;
   if (body instanceof Uint8Array) headers["content-length"] ??= String(body.byteLength);
-  res.writeHead(answer.status, answer.statusText, headers);
   if (!body || body instanceof Uint8Array) {
-    res.end(body ?? undefined);
+    res.writeHead(answer.status, answer.statusText, headers).end(body ?? undefined);
     return;
   }
   const reader = body.getReader();
+  // The stream is cancelled whenever the client is gone: the core then cancels the
+  // upstream request and records client_aborted. The client may have left already.
+  const cancel = () => void reader.cancel().catch(() => undefined);
+  if (res.destroyed) return cancel();
   const onClose = () => {
-    if (!res.writableFinished) void reader.cancel().catch(() => undefined);
+    if (!res.writableFinished) cancel();
   };
   res.on("close", onClose);
+  res.writeHead(answer.status, answer.statusText, headers);
   try {
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
-      if (!res.write(value)) await new Promise<void>((resolve) => res.once("drain", resolve).once("close", resolve));
-      if (res.destroyed) break;
+      if (res.destroyed) return cancel();
+      if (!res.write(value)) await drainedOrClosed(res);
+      if (res.destroyed) return cancel();
     }
     res.end();
   } catch {
@@ -97,30 +108,39 @@ export async function writeAnswer(options: { answer: ProxyAnswer; req: http.Inco
   }
 }
 
-export function createFetchServer(options: { handler: FetchHandler; origin: string; trustProxyHeaders: boolean; maxBodyBytes: number }): http.Server {
+/** Waits until the response can take more, or is gone; leaves no listener behind. */
+function drainedOrClosed(res: http.ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off("drain", done).off("close", done);
+      resolve();
+    };
+    res.on("drain", done).on("close", done);
+  });
+}
+
+export function createFetchServer(options: { handler: FetchHandler; origin: string; trustProxyHeaders: boolean }): http.Server {
   return http.createServer(async (req, res) => {
     const abort = new AbortController();
     // The client hung up before the response finished: the request's signal says so.
     res.on("close", () => {
       if (!res.writableFinished) abort.abort();
     });
-    const forwarded = options.trustProxyHeaders ? String(req.headers["x-forwarded-for"] ?? "").split(",")[0]?.trim() : "";
-    const sourceAddress = forwarded || req.socket.remoteAddress || null;
+    const forwarded = options.trustProxyHeaders ? forwardedClient(req.headers["x-forwarded-for"]) : null;
+    const sourceAddress = forwarded ?? req.socket.remoteAddress ?? null;
     let request: ProxyRequest;
     let url: URL;
-    let body: Buffer | undefined;
     try {
-      const hasBody = req.method !== "GET" && req.method !== "HEAD";
-      body = hasBody ? await readNodeBody({ req, maxBytes: options.maxBodyBytes }) : undefined;
       url = new URL(req.url ?? "/", options.origin);
       request = toProxyRequest({ req, url, signal: abort.signal });
     } catch {
-      if (res.destroyed) return;
-      res.writeHead(400, { "content-type": "application/json" }).end(JSON.stringify({ error: { code: "malformed_request", message: "The request could not be read." } }));
+      res.writeHead(400, { "content-type": "application/json", connection: "close" }).end(JSON.stringify({ error: { code: "malformed_request", message: "The request could not be read." } }));
       return;
     }
+    const hasBody = req.method !== "GET" && req.method !== "HEAD";
+    const readBody = hasBody ? ({ maxBytes }: { maxBytes: number }) => readNodeBody({ req, maxBytes }) : undefined;
     options
-      .handler(request, { path: url.pathname, sourceAddress, body })
+      .handler(request, { path: url.pathname, sourceAddress, readBody })
       .then((answer) => writeAnswer({ answer, req, res }))
       .catch(() => {
         if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });

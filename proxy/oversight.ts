@@ -30,8 +30,8 @@ const maxOversightBytes = 16 * 1024;
 
 export async function handleOversight(options: {
   request: ProxyRequest;
-  /** The body, when the server has already read it (see IncomingCall.body). */
-  body?: Uint8Array;
+  /** Reads the body, when the server reads it itself (see IncomingCall.readBody). */
+  readBody?: (options: { maxBytes: number }) => Promise<Uint8Array>;
   snapshot: InventorySnapshot;
   sourceAddress: string | null;
   ledger: ProxyLedger;
@@ -52,7 +52,7 @@ export async function handleOversight(options: {
       throw new ProxyError({ code: "unsupported_media_type", message: "Send the decision as application/json." });
     }
     // Read with the limit, so a large body is refused as it arrives, not after it is all in memory.
-    const text = Buffer.from(await readBody({ request, maxBytes: maxOversightBytes, alreadyRead: options.body })).toString("utf8");
+    const text = Buffer.from(await readBody({ request, maxBytes: maxOversightBytes, read: options.readBody })).toString("utf8");
     let json: unknown;
     try {
       json = JSON.parse(text);

@@ -218,6 +218,16 @@ describe("refusals", () => {
     const big = { ...chat, messages: [{ role: "user", content: "x".repeat(300 * 1024) }] };
     await refusal(await post({ path: "/openai-eu/v1/chat/completions", token, body: big }), 413, "payload_too_large");
   });
+
+  it("refuses a body that names a member twice: the provider might read the copy that was not classified", async () => {
+    const token = f.tokens["aug-pdm-spindle"];
+    const forwardedBefore = f.upstream.requests.length;
+    const secret = `{"role":"user","content":"Historian login: password=Hunter2-Ventil! on 10.20.30.40"}`;
+    const body = `{"model":"gpt-4.1-mini","messages":[${secret}],"messages":[{"role":"user","content":"hello"}]}`;
+    const denied = await refusal(await post({ path: "/openai-eu/v1/chat/completions", token, body }), 400, "malformed_json");
+    expect(denied.body).toMatchObject({ code: "malformed_json", request: { bytes: Buffer.byteLength(body) } });
+    expect(f.upstream.requests.length).toBe(forwardedBefore);
+  });
 });
 
 describe("redaction, upstream failures and aborts", () => {
@@ -304,6 +314,37 @@ describe("redaction, upstream failures and aborts", () => {
     expect(upstreamOutcome.aborted).toBe(true);
     const { result } = await recordsOfCall(response.headers.get(recordIdHeader)!);
     expect(result.body.outcome).toBe("client_aborted");
+  });
+
+  it("sends nothing upstream when the client left while the call's record was committed, and records client_aborted", async () => {
+    const log = await LogWriter.open({ store: f.store, key: generateSigningKey(), log: { id: "edge-abort", name: "edge-abort", writer: "test" }, checkpointEvery: 1000, checkpointSeconds: 3600 });
+    const client = new AbortController();
+    const append = log.append.bind(log);
+    log.append = (input) => {
+      if (input.kind === "ai_call") client.abort();
+      return append(input);
+    };
+    const runtime = createProxyRuntime({ config: f.config, db: f.db, log, store: f.store, logger: { warn: () => undefined, error: () => undefined } });
+    await runtime.inventory.reload();
+    const forwardedBefore = f.upstream.requests.length;
+    const answer = await runtime.proxy.handle(
+      new Request("http://edge.local/openai-eu/v1/chat/completions", {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${f.tokens["aug-pdm-spindle"]}` },
+        body: JSON.stringify(chat),
+        signal: client.signal,
+      }),
+      { path: "/openai-eu/v1/chat/completions", sourceAddress: null },
+    );
+    const callRecordId = answer.headers.get(recordIdHeader)!;
+    const result = async () => {
+      const records = await f.store.readRecords({ logId: "edge-abort", fromSeq: 0, limit: 10 });
+      return records.map((r) => (JSON.parse(r.envelope) as { kind: string; body: { callRecordId?: string; outcome: string } })).find((r) => r.kind === "ai_call_result" && r.body.callRecordId === callRecordId)?.body.outcome;
+    };
+    await expect.poll(result).toBe("client_aborted");
+    expect(f.upstream.requests.length).toBe(forwardedBefore);
+    await runtime.close();
+    await log.close();
   });
 });
 

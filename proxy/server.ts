@@ -14,7 +14,7 @@ export async function startProxyServer(options: { config?: Config; logger?: Prox
   const config = options.config ?? loadConfig();
   const db = createDb(config.database.url);
   const store = openLedgerStore(config.database);
-  const log = await openLog({ config, store, logName: config.proxy.logName, writer: `proxy:${config.proxy.logName}` });
+  const log = await openLog({ config, store, logName: config.proxy.logName, writer: `proxy:${config.proxy.logName}`, configured: { signingKey: config.proxy.signingKey } });
   const runtime = createProxyRuntime({ config, db, log, store, logger: options.logger ?? logger.child({ component: "edge-proxy" }) });
   await runtime.inventory.reload();
   await runtime.replaySpool().catch((error) => logger.warn({ err: error }, "the spool could not be replayed at start"));
@@ -23,7 +23,6 @@ export async function startProxyServer(options: { config?: Config; logger?: Prox
     handler: (request, info) => runtime.proxy.answer(request, info),
     origin,
     trustProxyHeaders: config.trustProxyHeaders,
-    maxBodyBytes: config.proxy.maxBodyBytes,
   });
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => server.once("error", reject).listen(config.proxy.port, config.proxy.host, resolve));

@@ -220,7 +220,7 @@ async function configureRole(args: { upstream: string; seed: boolean }): Promise
   const store = openLedgerStore(config.database);
   try {
     // Its own log, like the CLIs: a log has one writer, and the proxy writes its own.
-    const ledger = await openLog({ config: { ...config, ledger: { ...config.ledger, signingKey: undefined, logId: undefined } }, store, logName: "bench-setup", writer: "cli" });
+    const ledger = await openLog({ config, store, logName: "bench-setup", writer: "cli" });
     try {
       if (args.seed) await seedDemoPlant({ db, record: (input) => ledger.append(input) });
       const cipher = loadProviderKeyCipher(config);

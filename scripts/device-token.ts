@@ -41,12 +41,7 @@ async function main(argv: string[]): Promise<void> {
     // Its own log, like the inventory CLI: a log has one writer, and the web application
     // may be writing the "app" log right now.
     const store = openLedgerStore(config.database);
-    const log = await openLog({
-      config: { ...config, ledger: { ...config.ledger, signingKey: undefined, logId: undefined } },
-      store,
-      logName: "device-token-cli",
-      writer: "cli",
-    });
+    const log = await openLog({ config, store, logName: "device-token-cli", writer: "cli" });
     const record = (input: { kind: string; body: unknown }) => log.append(input);
     try {
       if (command === "issue" || command === "rotate") {

@@ -89,16 +89,10 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       }
       // The command line writes its own log: a log has one writer, which keeps its head
-      // in memory, and the web application may be writing the "app" log right now. So
-      // neither the app's configured key nor its log id applies here.
+      // in memory, and the web application may be writing the "app" log right now.
       const store = openLedgerStore(config.database);
       try {
-        const log = await openLog({
-          config: { ...config, ledger: { ...config.ledger, signingKey: undefined, logId: undefined } },
-          store,
-          logName: "inventory-cli",
-          writer: "cli",
-        });
+        const log = await openLog({ config, store, logName: "inventory-cli", writer: "cli" });
         try {
           const result = await applyInventoryPlan({ db, record: (input) => log.append(input), actor: actor!, plan });
           console.log(

@@ -71,7 +71,7 @@ async function seedIfEmpty(config: Config): Promise<void> {
     say("empty database: seeding the demo plant (Augsburg, DE and Aveiro, PT)...");
     // The demo incidents' steps go into the application's log, as the server would write them.
     const store = openLedgerStore(config.database);
-    const log = await openLog({ config, store, logName: "app", writer: "app" });
+    const log = await openLog({ config, store, logName: "app", writer: "app", configured: config.ledger });
     const logins = await seedDemoPlant({ db, record: (input) => log.append(input) }).finally(async () => {
       await log.close();
       await store.close();

@@ -21,16 +21,27 @@ export function openLedgerStore(database: Config["database"]): LedgerStore {
 
 const logIdentitySchema = z.object({ logId: z.string().min(1), name: z.string(), writer: z.string() });
 
-/** Opens this writer's log: key from configuration or <data>/keys/, log id kept beside it. */
-export async function openLog(options: { config: Config; store: LedgerStore; logName: string; writer: string }): Promise<LogWriter> {
-  const { config, store, logName, writer } = options;
-  const key = loadOrCreateSigningKey({ keysDir: config.ledger.keysDir, logName, configured: config.ledger.signingKey });
+/**
+ * Opens this writer's log: its key from `configured` (a setting that names this log's key:
+ * LEDGER_SIGNING_KEY for the app, PROXY_LEDGER_SIGNING_KEY for an edge proxy) or from
+ * <data>/keys/<log name>, its id from `configured` or kept beside the key. A setting meant
+ * for one log never reaches another: two logs under one key or one id would break both.
+ */
+export async function openLog(options: {
+  config: Config;
+  store: LedgerStore;
+  logName: string;
+  writer: string;
+  configured?: { signingKey?: string; logId?: string };
+}): Promise<LogWriter> {
+  const { config, store, logName, writer, configured = {} } = options;
+  const key = loadOrCreateSigningKey({ keysDir: config.ledger.keysDir, logName, configured: configured.signingKey });
   const identityFile = path.join(config.ledger.keysDir, `${logName}.log.json`);
-  let logId = config.ledger.logId;
+  let logId = configured.logId;
   if (!logId && fs.existsSync(identityFile)) logId = logIdentitySchema.parse(JSON.parse(fs.readFileSync(identityFile, "utf8"))).logId;
   if (!logId) {
     logId = `${logName}-${key.keyId.slice(0, 12)}`;
-    if (!config.ledger.signingKey) writePrivateFile({ file: identityFile, content: `${JSON.stringify({ logId, name: logName, writer })}\n` });
+    if (!configured.signingKey) writePrivateFile({ file: identityFile, content: `${JSON.stringify({ logId, name: logName, writer })}\n` });
   }
   return LogWriter.open({
     store,
@@ -53,7 +64,7 @@ export function appLedger(): ProcessLedger {
   if (!globalForLedger.conduitLedger) {
     const config = loadConfig();
     const store = openLedgerStore(config.database);
-    const log = openLog({ config, store, logName: "app", writer: "app" });
+    const log = openLog({ config, store, logName: "app", writer: "app", configured: config.ledger });
     globalForLedger.conduitLedger = { store, log };
     // A log that failed to open (database unreachable) is tried again on the next call.
     log.catch(() => {

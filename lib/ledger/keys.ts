@@ -40,13 +40,13 @@ export function generateSigningKey(): SigningKey {
   return signingKeyFrom(generateKeyPairSync("ed25519").privateKey);
 }
 
-/** A key given as base64 PKCS#8 DER (the LEDGER_SIGNING_KEY setting). */
+/** A key given as base64 PKCS#8 DER (the LEDGER_SIGNING_KEY and PROXY_LEDGER_SIGNING_KEY settings). */
 export function signingKeyFromPkcs8(base64: string): SigningKey {
   try {
     return signingKeyFrom(createPrivateKey({ key: Buffer.from(base64, "base64"), format: "der", type: "pkcs8" }));
   } catch (error) {
     if (error instanceof AppError) throw error;
-    throw new AppError({ code: "bad_request", message: "LEDGER_SIGNING_KEY is not a base64 PKCS#8 Ed25519 private key." });
+    throw new AppError({ code: "bad_request", message: "The configured ledger signing key (LEDGER_SIGNING_KEY or PROXY_LEDGER_SIGNING_KEY) is not a base64 PKCS#8 Ed25519 private key." });
   }
 }
 

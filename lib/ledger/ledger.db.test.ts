@@ -1,9 +1,13 @@
 // The ledger against a real database (SQLite, or PostgreSQL when DATABASE_URL says so):
 // group commit, gap-free sequence, checkpoints, proofs, key rotation, append-only
 // triggers and whole-ledger verification.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseConfig } from "@/lib/config";
 import { AppError } from "@/lib/errors";
-import { openLedgerStore } from "@/lib/ledger";
+import { openLedgerStore, openLog } from "@/lib/ledger";
 import { generateSigningKey, publicKeyFromSpki, type SigningKey } from "@/lib/ledger/keys";
 import { LogWriter } from "@/lib/ledger/log-writer";
 import { verifyConsistency, verifyInclusion } from "@/lib/ledger/merkle";
@@ -236,5 +240,32 @@ describe("records that can wait", () => {
       store.appendBatch = appendBatch;
       await writer.close();
     }
+  });
+});
+
+describe("one key per log", () => {
+  it("refuses to open a log under a key that already signs another log", async () => {
+    const error = await LogWriter.open({ store, key, log: { id: "edge-same-key", name: "edge", writer: "proxy:edge" }, checkpointEvery: 10, checkpointSeconds: 3600 }).catch((e: unknown) => e);
+    expect((error as Error).message).toContain(`already signs log ${log.id}`);
+    expect(await store.listKeys("edge-same-key")).toEqual([]);
+  });
+
+  it("applies a configured key and log id only to the log they are given for", async () => {
+    const appKey = generateSigningKey();
+    const config = parseConfig({
+      CONDUIT_DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), "conduit-keys-")),
+      DATABASE_URL: t.url,
+      LEDGER_SIGNING_KEY: appKey.privateKey.export({ format: "der", type: "pkcs8" }).toString("base64"),
+      LEDGER_LOG_ID: "app-configured",
+    });
+    const app = await openLog({ config, store, logName: "app", writer: "app", configured: config.ledger });
+    const edge = await openLog({ config, store, logName: "edge", writer: "proxy:edge" });
+    expect(app.logId).toBe("app-configured");
+    expect((await store.listKeys("app-configured")).map((k) => k.keyId)).toEqual([appKey.keyId]);
+    expect(edge.logId).not.toBe("app-configured");
+    const [edgeKey] = await store.listKeys(edge.logId);
+    expect(edgeKey?.keyId).not.toBe(appKey.keyId);
+    await app.close();
+    await edge.close();
   });
 });

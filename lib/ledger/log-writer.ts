@@ -120,6 +120,10 @@ export class LogWriter {
   static async open(options: LogWriterOptions): Promise<LogWriter> {
     const { store, key, log } = options;
     await store.ensureLog(log);
+    // A key registered for another log would not be registered for this one, and nothing
+    // it signs here could be checked: refuse to start rather than write such records.
+    const holder = (await store.listKeys()).find((k) => k.keyId === key.keyId && k.logId !== log.id);
+    if (holder) throw new Error(`log ${log.id}: its signing key ${key.keyId.slice(0, 12)}… already signs log ${holder.logId}; each log needs its own key`);
     const keys = await store.listKeys(log.id);
     if (!keys.some((k) => k.keyId === key.keyId && k.retiredAt === null)) {
       await store.activateKey({
