@@ -16,7 +16,16 @@ export interface OperatorIdentity {
   assurance: "verified" | "asserted" | "none";
 }
 
-const operatorIdPattern = /^[A-Za-z0-9._@:+-]{1,120}$/;
+// What an operator id may hold: everything an e-mail address may (the app's assertions
+// name the signed-in user by address), and ":" for ids such as "mes:4711". The recorded id
+// adds "@<issuer>" to an asserted subject, and records take ids up to 300 characters.
+const operatorIdPattern = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~@:-]{1,254}$/;
+const maxRecordedIdLength = 300;
+
+/** True when `value` can name an operator (in x-conduit-operator or as an assertion's subject). */
+export function isOperatorId(value: string): boolean {
+  return operatorIdPattern.test(value);
+}
 
 /** Verifies assertions and remembers each verified one until it expires, so a busy operator costs one signature check. */
 export class OperatorResolver {
@@ -32,7 +41,7 @@ export class OperatorResolver {
     if (!options.mayAssertOperator) {
       throw new ProxyError({ code: "operator_not_assertable", message: `This device may not name operators itself; send a signed ${operatorAssertionHeader} instead.` });
     }
-    if (!operatorIdPattern.test(claimed)) throw new ProxyError({ code: "malformed_request", message: `${operatorIdHeader} must be 1 to 120 letters, digits or ._@:+-` });
+    if (!isOperatorId(claimed)) throw new ProxyError({ code: "malformed_request", message: `${operatorIdHeader} must be 1 to 254 characters that an e-mail address may hold, or ":".` });
     return { id: claimed, assurance: "asserted" };
   }
 
@@ -61,8 +70,9 @@ export class OperatorResolver {
     } catch (error) {
       throw invalid((error as { code?: string }).code === "ERR_JWT_EXPIRED" ? "it has expired" : "its signature or claims do not check out");
     }
-    if (!payload.sub || !operatorIdPattern.test(payload.sub)) throw invalid("its subject is not an operator id");
+    if (!payload.sub || !isOperatorId(payload.sub)) throw invalid("its subject is not an operator id");
     const id = `${payload.sub}@${issuer}`;
+    if (id.length > maxRecordedIdLength) throw invalid(`its subject and issuer are longer than ${maxRecordedIdLength} characters`);
     if (this.verified.size >= (this.options.maxCached ?? 10_000)) this.verified.clear();
     this.verified.set(options.assertion, { id, expiresAt: payload.exp! * 1000 });
     return id;

@@ -11,7 +11,8 @@ import { issueDeviceCredential, revokeDeviceCredential } from "@/lib/devices/cre
 import { generateSigningKey } from "@/lib/ledger/keys";
 import { LogWriter } from "@/lib/ledger/log-writer";
 import { verifyLedger } from "@/lib/ledger/verify";
-import { issueOperatorAssertion } from "@/lib/operators/assertions";
+import { AppError } from "@/lib/errors";
+import { appIssuerSlug, issueOperatorAssertion } from "@/lib/operators/assertions";
 import { recordIdHeader } from "@/proxy/core";
 import { operatorAssertionAudience } from "@/proxy/operator";
 import { createProxyRuntime } from "@/proxy/runtime";
@@ -21,7 +22,8 @@ import { answeredModel, behaviourHeaders, replyText, responseIds, upstreamPrompt
 let f: ProxyFixture;
 
 beforeAll(async () => {
-  f = await startProxyFixture({ env: { PROXY_UPSTREAM_TIMEOUT_MS: "1500", PROXY_MAX_BODY_BYTES: String(256 * 1024) } });
+  // The upstream timeout leaves room for the test upstream to build a 5 MB answer on a busy machine.
+  f = await startProxyFixture({ env: { PROXY_UPSTREAM_TIMEOUT_MS: "4000", PROXY_MAX_BODY_BYTES: String(256 * 1024) } });
 }, 180_000);
 
 afterAll(async () => {
@@ -270,7 +272,7 @@ describe("redaction, upstream failures and aborts", () => {
   });
 
   it("answers 504 when the upstream does not answer in time", async () => {
-    const response = await post({ path: "/openai-eu/v1/chat/completions", token: f.tokens["aug-pdm-spindle"], headers: { [behaviourHeaders.delayMs]: "4000" } });
+    const response = await post({ path: "/openai-eu/v1/chat/completions", token: f.tokens["aug-pdm-spindle"], headers: { [behaviourHeaders.delayMs]: "9000" } });
     expect(response.status).toBe(504);
     expect(((await response.json()) as { error: { code: string } }).error.code).toBe("upstream_timeout");
     const { result } = await recordsOfCall(response.headers.get(recordIdHeader)!);
@@ -430,6 +432,20 @@ describe("operator identity", () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     const fromApp = await call({ device: "aug-pdm-spindle", headers: { [issued.header]: issued.assertion } });
     expect((await recordsOfCall(fromApp.headers.get(recordIdHeader)!)).call.body.context).toMatchObject({ operator: { id: issued.operator, assurance: "verified" } });
+  });
+
+  it("takes any e-mail address as the operator, and asking for an assertion never re-enables a revoked issuer", async () => {
+    const user = { id: "u-obrien", email: "m.o'brien+shift2@nordwerk.example", name: "M. O'Brien", role: "OPERATOR" as const };
+    const issued = await issueOperatorAssertion({ db: f.db, config: f.config, user });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const answer = await call({ device: "aug-pdm-spindle", headers: { [issued.header]: issued.assertion } });
+    expect((await recordsOfCall(answer.headers.get(recordIdHeader)!)).call.body.context).toMatchObject({ operator: { id: `${user.email}@${appIssuerSlug}`, assurance: "verified" } });
+
+    await f.db.operatorAssertionIssuer.update({ where: { slug: appIssuerSlug }, data: { revokedAt: new Date() } });
+    const refused = await issueOperatorAssertion({ db: f.db, config: f.config, user }).catch((e: unknown) => e);
+    expect((refused as AppError).code).toBe("conflict");
+    expect((await f.db.operatorAssertionIssuer.findUniqueOrThrow({ where: { slug: appIssuerSlug } })).revokedAt).not.toBeNull();
+    await f.db.operatorAssertionIssuer.update({ where: { slug: appIssuerSlug }, data: { revokedAt: null } });
   });
 
   it("refuses expired, forged and unregistered assertions", async () => {

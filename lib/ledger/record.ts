@@ -27,7 +27,8 @@ function canonicalObject<T extends z.ZodRawShape>(shape: T) {
 }
 
 const actor = canonicalObject({ userId: id, email: z.string().max(254), role: z.enum(roles) });
-const operator = canonicalObject({ id: id.nullable(), assurance: z.enum(["verified", "asserted", "none"]) });
+// An operator id is an e-mail address or a system's id, plus "@<issuer>" when asserted.
+const operator = canonicalObject({ id: z.string().min(1).max(300).nullable(), assurance: z.enum(["verified", "asserted", "none"]) });
 const callContext = canonicalObject({
   plant: id.nullable(),
   zone: id.nullable(),

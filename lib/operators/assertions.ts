@@ -8,8 +8,9 @@ import { SignJWT } from "jose";
 import type { SessionUser } from "@/lib/auth/session";
 import type { Config } from "@/lib/config";
 import type { Db } from "@/lib/db";
+import { AppError } from "@/lib/errors";
 import { loadOrCreateSigningKey } from "@/lib/ledger/keys";
-import { operatorAssertionAudience } from "@/proxy/operator";
+import { isOperatorId, operatorAssertionAudience } from "@/proxy/operator";
 
 export const appIssuerSlug = "conduit-ledger";
 
@@ -17,11 +18,22 @@ export async function issueOperatorAssertion(options: { db: Db; config: Config; 
   const { db, config, user } = options;
   const key = loadOrCreateSigningKey({ keysDir: config.ledger.keysDir, logName: "operator-assertions" });
   const publicKeySpki = key.spki.toString("base64");
-  await db.operatorAssertionIssuer.upsert({
-    where: { slug: appIssuerSlug },
-    create: { slug: appIssuerSlug, name: "Conduit Ledger (signed-in users)", publicKeySpki },
-    update: { publicKeySpki, revokedAt: null },
-  });
+  if (!isOperatorId(user.email)) {
+    throw new AppError({ code: "validation_failed", message: `The e-mail address of this account cannot name an operator in a proxy record; ask an administrator to change it.` });
+  }
+  // The issuer row follows the key file; a revocation stays until an administrator lifts
+  // it: asking for an assertion must not re-enable a revoked issuer.
+  const issuer = await db.operatorAssertionIssuer.findUnique({ where: { slug: appIssuerSlug } });
+  if (issuer?.revokedAt) {
+    throw new AppError({ code: "conflict", message: "Operator assertions from this application have been revoked; an administrator must re-enable them." });
+  }
+  if (issuer?.publicKeySpki !== publicKeySpki) {
+    await db.operatorAssertionIssuer.upsert({
+      where: { slug: appIssuerSlug },
+      create: { slug: appIssuerSlug, name: "Conduit Ledger (signed-in users)", publicKeySpki },
+      update: { publicKeySpki },
+    });
+  }
   const now = Math.floor((options.now ?? new Date()).getTime() / 1000);
   const expiresAt = now + config.proxy.operatorAssertionMaxAgeSeconds;
   const assertion = await new SignJWT({ name: user.name })
