@@ -20,6 +20,7 @@ import type { OperatorIdentity, OperatorResolver } from "@/proxy/operator";
 import { handleOversight } from "@/proxy/oversight";
 import { adapterFor, ProviderRequestError, type ParsedRequest, type ProviderAdapter } from "@/proxy/providers";
 import { findDeviceToken } from "@/proxy/providers/forwarding";
+import type { UpstreamRequest } from "@/proxy/providers/types";
 import type { Spool } from "@/proxy/spool";
 import type { UpstreamAnswer, UpstreamClient } from "@/proxy/upstream-client";
 
@@ -282,7 +283,16 @@ export class InspectionProxy {
     started: number;
   }): Promise<ProxyAnswer> {
     const { request, adapter, destination, parsed, callRecordId, started } = options;
-    const upstream = adapter.upstreamRequest({ baseUrl: destination.baseUrl, path: options.providerPath, search: options.url.searchParams, headers: request.headers, apiKey: destination.apiKey });
+    let upstream: UpstreamRequest;
+    try {
+      upstream = adapter.upstreamRequest({ baseUrl: destination.baseUrl, path: options.providerPath, search: options.url.searchParams, headers: request.headers, apiKey: destination.apiKey });
+    } catch {
+      // A provider key stored before keys were held to visible ASCII cannot go into a
+      // header. The error would quote it, so it is neither logged nor passed on.
+      this.options.logger.error({ callRecordId, destination: destination.slug }, "the upstream request could not be built; check the destination's provider key");
+      this.recordResult({ callRecordId, outcome: "failed", status: null, sha256: null, bytes: 0, ttfbMs: null, error: "upstream_request_invalid", metered: null, durationMs: performance.now() - started });
+      return proxyErrorAnswer({ error: new ProxyError({ code: "upstream_unreachable", message: `The request to ${destination.slug} could not be built; an administrator should set its provider key again.` }), headers: { [recordIdHeader]: callRecordId } });
+    }
     const abort = new AbortController();
     const onClientAbort = () => abort.abort(clientGone);
     request.signal.addEventListener("abort", onClientAbort, { once: true });

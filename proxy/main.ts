@@ -11,7 +11,7 @@ async function main(): Promise<void> {
   ensurePrivateDir(config.dataDir);
   const server = await startProxyServer({ config });
   console.log(`[conduit-ledger] inspection proxy on ${server.url}, ledger log ${server.logId}`);
-  console.log(`[conduit-ledger] point an SDK at ${server.url}/<destination>/... with a device token (npm run device-token -- issue DEVICE)`);
+  console.log(`[conduit-ledger] point an SDK at ${server.url}/<destination>/... with a device token (npm run device-token -- issue DEVICE --as EMAIL)`);
   let stopping = false;
   const stop = () => {
     if (stopping) return;

@@ -7,6 +7,7 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import Database from "better-sqlite3";
 import pg from "pg";
 import { childEnv, loadConfig, type DatabaseProvider } from "../lib/config";
 
@@ -49,8 +50,41 @@ export function runPrisma(options: {
 export function migrateDeploy(options: { url?: string; quiet?: boolean } = {}): void {
   const url = options.url ?? loadConfig().database.url;
   const provider: DatabaseProvider = url.startsWith("file:") ? "sqlite" : "postgresql";
-  if (provider === "sqlite") fs.mkdirSync(path.dirname(url.slice("file:".length)), { recursive: true });
+  if (provider === "sqlite") {
+    const file = url.slice("file:".length);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    // Prisma's engine locks a SQLite file for itself even when nothing is pending, which
+    // fails while the app or an edge proxy has it open: so it runs only when needed.
+    const pending = pendingSqliteMigrations(file);
+    if (pending.length === 0) return;
+    try {
+      runPrisma({ provider, url, args: ["migrate", "deploy"], quiet: options.quiet });
+    } catch (error) {
+      throw new Error(
+        `${(error as Error).message}; ${pending.length} migration(s) to apply (${pending.join(", ")}). ` +
+          "Applying them needs the database to itself: stop the app and any edge proxy using it, then start again.",
+      );
+    }
+    return;
+  }
   runPrisma({ provider, url, args: ["migrate", "deploy"], quiet: options.quiet });
+}
+
+/** The migrations in prisma/migrations/sqlite that the database at `file` has not applied. */
+export function pendingSqliteMigrations(file: string): string[] {
+  const dir = path.join(root, "prisma/migrations/sqlite");
+  const all = fs.readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  if (!fs.existsSync(file)) return all;
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    const table = db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_prisma_migrations'`).get();
+    if (!table) return all;
+    const rows = db.prepare(`SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`).all() as { migration_name: string }[];
+    const applied = new Set(rows.map((r) => r.migration_name));
+    return all.filter((name) => !applied.has(name));
+  } finally {
+    db.close();
+  }
 }
 
 /**

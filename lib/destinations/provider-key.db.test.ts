@@ -116,7 +116,7 @@ describe("provider keys", () => {
   });
 
   it("refuses malformed keys and unknown destinations, and stores nothing the ledger did not record", async () => {
-    for (const bad of ["short", "sk-has a space-1234", "x".repeat(4097)]) {
+    for (const bad of ["short", "sk-has a space-1234", "x".repeat(4097), "sk-nul\u0000-in-the-key", "sk-del\u007f-1234", "sk-schlüssel-1234", "sk-tab\t-inside"]) {
       expect(await codeOf(setProviderKey({ db: t.db, record, actor: admin, cipher, destination: "anthropic", input: { apiKey: bad } }))).toBe("validation_failed");
     }
     expect(await codeOf(setProviderKey({ db: t.db, record, actor: admin, cipher, destination: "no-such-destination", input: { apiKey } }))).toBe("not_found");

@@ -14,7 +14,9 @@ export const providerKeySchema = z.object({
     .trim()
     .min(8, "A provider key has at least 8 characters.")
     .max(4096, "A provider key has at most 4096 characters.")
-    .regex(/^\S+$/, "A provider key has no spaces or line breaks."),
+    // It goes into an HTTP header: visible ASCII only (a control character would make the
+    // header fail at forwarding time, with the key in the error).
+    .regex(/^[\x21-\x7e]+$/, "A provider key is printable ASCII without spaces or line breaks."),
 });
 
 export interface ProviderKeyStatus {

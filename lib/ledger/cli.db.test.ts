@@ -51,7 +51,7 @@ describe("npm run ledger:verify / ledger:checkpoint", { timeout: 240_000 }, () =
     const verify = ledgerCli(t, "verify");
     expect(verify.code).toBe(0);
     expect(verify.out).toMatch(/verification PASSED \(10 records/);
-    expect(verify.out).toMatch(/log app-cli \(app\): 10 records, 2 checkpoints, latest at size 10.*: OK/);
+    expect(verify.out).toMatch(/log app-cli \(app\): 10 records \(root [0-9a-f]{16}…\), 2 checkpoints, latest at size 10: OK/);
 
     const exported = ledgerCli(t, "checkpoint", "--out", checkpointFile);
     expect(exported.code).toBe(0);

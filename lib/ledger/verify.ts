@@ -461,9 +461,11 @@ export function formatReport(report: VerificationReport): string {
   );
   for (const log of report.logs) {
     lines.push(
-      `  log ${log.logId} (${log.name}): ${log.records} records, ${log.checkpoints} checkpoints` +
+      // The root is the whole log's, which a checkpoint at a smaller size does not sign.
+      `  log ${log.logId} (${log.name}): ${log.records} records` +
+        (log.root ? ` (root ${log.root.slice(0, 16)}…)` : "") +
+        `, ${log.checkpoints} checkpoints` +
         (log.latestCheckpointSize !== null ? `, latest at size ${log.latestCheckpointSize}` : "") +
-        (log.root ? `, root ${log.root.slice(0, 16)}…` : "") +
         (log.problems.length === 0 ? ": OK" : `: ${log.problems.length} problem(s)`),
     );
     for (const p of log.problems) {

@@ -230,4 +230,10 @@ describe("Anthropic bad requests", () => {
     expect(codeOf("/v1/messages", "", "GET")).toBe("method_not_allowed");
     expect(codeOf("/v1/messages", '{"model":"claude-haiku-5-5","messages":[]}')).toBe("none");
   });
+
+  it("names the path it refuses and what the destination serves, so a wrong base URL is easy to spot", () => {
+    expect(() => anthropic.parseRequest({ method: "POST", path: "/v1/chat/completions", search: new URLSearchParams(), contentType: "application/json", body: new TextEncoder().encode("{}") })).toThrow(
+      "The proxy does not forward /v1/chat/completions to an Anthropic destination; it forwards .../v1/messages.",
+    );
+  });
 });

@@ -1,6 +1,6 @@
 // Anthropic's Messages API.
 import { commonProtocolKeys, type ContentRules } from "@/proxy/providers/content";
-import { ProviderRequestError } from "@/proxy/providers/errors";
+import { unsupportedEndpoint } from "@/proxy/providers/errors";
 import { buildUpstreamRequest, findDeviceToken } from "@/proxy/providers/forwarding";
 import { count, errorCode, eventName, meterFor, parseJson, record, sumCounts, text, type SseReader } from "@/proxy/providers/meter";
 import { jsonRequest, parseJsonObject, requireMethod, rewriteRequestBody } from "@/proxy/providers/request-body";
@@ -18,7 +18,7 @@ export const anthropicAdapter: ProviderAdapter = {
   kind: "ANTHROPIC",
   parseRequest(request) {
     if (!request.path.endsWith("/messages")) {
-      throw new ProviderRequestError({ code: "unsupported_endpoint", message: "The proxy does not forward this endpoint." });
+      throw unsupportedEndpoint({ path: request.path, destination: "an Anthropic destination", forwards: ".../v1/messages" });
     }
     requireMethod({ method: request.method, allowed: "POST", endpoint: "messages" });
     const json = parseJsonObject(request.body);

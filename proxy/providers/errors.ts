@@ -23,3 +23,9 @@ export class ProviderRequestError extends Error {
     return providerErrorStatus[this.code];
   }
 }
+
+/** A path the destination's kind does not serve, with the path and what it does serve, so the engineer sees the mismatch. */
+export function unsupportedEndpoint(options: { path: string; destination: string; forwards: string }): ProviderRequestError {
+  const path = options.path.length > 200 ? `${options.path.slice(0, 200)}…` : options.path;
+  return new ProviderRequestError({ code: "unsupported_endpoint", message: `The proxy does not forward ${path} to ${options.destination}; it forwards ${options.forwards}.` });
+}

@@ -1,7 +1,7 @@
 // Google's Gemini API: /v1beta/models/{model}:generateContent and
 // :streamGenerateContent (SSE with ?alt=sse, else a streamed JSON array).
 import { commonProtocolKeys, type ContentRules } from "@/proxy/providers/content";
-import { ProviderRequestError } from "@/proxy/providers/errors";
+import { unsupportedEndpoint } from "@/proxy/providers/errors";
 import { buildUpstreamRequest, decodePathSegment, findDeviceToken } from "@/proxy/providers/forwarding";
 import { chunkStreamReader, errorCode, meterFor, record, sumCounts, text, type SseReader } from "@/proxy/providers/meter";
 import { jsonRequest, parseJsonObject, requireMethod, rewriteRequestBody } from "@/proxy/providers/request-body";
@@ -39,7 +39,7 @@ function route(path: string): { endpoint: Endpoint; model: string } {
   const call = /^([^:]+):(generateContent|streamGenerateContent)$/.exec(decodePathSegment(segments.at(-1) ?? ""));
   const collection = segments.at(-2);
   if (!call || (collection !== "models" && collection !== "tunedModels")) {
-    throw new ProviderRequestError({ code: "unsupported_endpoint", message: "The proxy does not forward this endpoint." });
+    throw unsupportedEndpoint({ path, destination: "a Gemini destination", forwards: ".../models/{model}:generateContent and :streamGenerateContent" });
   }
   const name = call[1]!;
   return { endpoint: call[2] as Endpoint, model: collection === "models" ? name : `tunedModels/${name}` };

@@ -1,7 +1,7 @@
 // OpenAI-compatible APIs (chat completions, responses, embeddings) and Azure OpenAI,
 // which speaks the same bodies on its own paths and takes its key in `api-key`.
 import { commonProtocolKeys, type ContentRules } from "@/proxy/providers/content";
-import { ProviderRequestError } from "@/proxy/providers/errors";
+import { unsupportedEndpoint } from "@/proxy/providers/errors";
 import { buildUpstreamRequest, decodePathSegment, findDeviceToken, type CredentialPlaces, type ProviderKeyPlace } from "@/proxy/providers/forwarding";
 import {
   chunkStreamReader,
@@ -49,7 +49,7 @@ const routes: { suffix: string; endpoint: Endpoint }[] = [
  */
 function route(path: string): { endpoint: Endpoint; deployment: string | null } {
   const match = routes.find(({ suffix }) => path.endsWith(suffix));
-  if (!match) throw new ProviderRequestError({ code: "unsupported_endpoint", message: "The proxy does not forward this endpoint." });
+  if (!match) throw unsupportedEndpoint({ path, destination: "an OpenAI-compatible destination", forwards: ".../chat/completions, .../responses and .../embeddings" });
   const deployment = /\/deployments\/([^/]+)$/.exec(path.slice(0, -match.suffix.length))?.[1];
   return { endpoint: match.endpoint, deployment: deployment === undefined ? null : decodePathSegment(deployment) };
 }

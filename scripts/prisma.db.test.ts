@@ -1,0 +1,33 @@
+// Applying migrations while the app or an edge proxy holds the SQLite file open: Prisma's
+// engine wants the file to itself, so `npm start` and `npm run proxy` must not run it
+// when nothing is pending (the second of the two would fail to start).
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import Database from "better-sqlite3";
+import { afterAll, describe, expect, it } from "vitest";
+import { migrateDeploy, pendingSqliteMigrations } from "@/scripts/prisma";
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "conduit-migrate-"));
+const file = path.join(dir, "conduit-ledger.db");
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+describe.skipIf(process.env.DATABASE_URL?.startsWith("postgres"))("migrations on SQLite", () => {
+  it("lists every migration as pending for a new database, and none once applied", () => {
+    const all = fs.readdirSync(path.resolve(import.meta.dirname, "../prisma/migrations/sqlite")).filter((name) => /^\d{14}_/.test(name));
+    expect(pendingSqliteMigrations(file)).toEqual(all.sort());
+    migrateDeploy({ url: `file:${file}`, quiet: true });
+    expect(pendingSqliteMigrations(file)).toEqual([]);
+  });
+
+  it("starts beside a process that has the database open when nothing is pending", () => {
+    const running = new Database(file);
+    running.pragma("journal_mode = WAL");
+    try {
+      expect(running.prepare(`SELECT count(*) AS n FROM "User"`).get()).toEqual({ n: 0 });
+      expect(() => migrateDeploy({ url: `file:${file}`, quiet: true })).not.toThrow();
+    } finally {
+      running.close();
+    }
+  });
+});
