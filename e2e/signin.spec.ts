@@ -87,7 +87,7 @@ test("an expired session sends the user back to sign-in and then to the page the
   expect(sessionCookie).toBeDefined();
   const claims = JSON.parse(JSON.stringify(await (await page.request.get("/api/auth/session")).json()));
   // Expired two minutes ago: well past the 15 s clock tolerance of the token check.
-  const expired = await encode({ token: { email: admin.email, name: claims.user.name, uid: claims.user.id, role: "ADMIN" }, secret, maxAge: -120 });
+  const expired = await encode({ token: { email: admin.email, name: claims.user.name, uid: claims.user.id, role: "ADMIN", sessionVersion: claims.user.sessionVersion }, secret, maxAge: -120 });
   await context.addCookies([{ ...sessionCookie!, value: expired }]);
 
   await page.goto(`${baseURL}/settings?tab=users`);

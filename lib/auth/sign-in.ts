@@ -18,6 +18,8 @@ export interface SignedInUser {
   email: string;
   name: string;
   role: Role;
+  /** Goes into the session token; a session whose version is no longer the account's is refused. */
+  sessionVersion: number;
 }
 
 export async function signInWithPassword(options: {
@@ -67,5 +69,5 @@ export async function signInWithPassword(options: {
     throw new AppError({ code: "unauthenticated", message: "The e-mail address or password is not correct." });
   }
   await Promise.all([settle(true, null), db.user.update({ where: { id: user.id }, data: { lastSignInAt: now } })]);
-  return { id: user.id, email: user.email, name: user.name, role: user.role };
+  return { id: user.id, email: user.email, name: user.name, role: user.role, sessionVersion: user.sessionVersion };
 }
