@@ -219,6 +219,38 @@ test.describe("administrator", () => {
     expect(password).toMatch(/^\S{20}$/);
     expect((await request.post("/api/users", { data: { email: "e2e-new@nordwerk.example", name: "Again", role: "CISO" } })).status()).toBe(409);
   });
+
+  test("a password reset ends the user's sessions: their next page sends them to sign-in", async ({ request, browser }) => {
+    const created = await request.post("/api/users", { data: { email: "e2e-reset@nordwerk.example", name: "Reset Auditor", role: "AUDITOR" } });
+    expect(created.status()).toBe(201);
+    const { user, password } = (await created.json()) as { user: { id: string; email: string }; password: string };
+
+    const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
+    const page = await context.newPage();
+    const signIn = async (secret: string) => {
+      await page.getByLabel("E-mail").fill(user.email);
+      await page.getByLabel("Password").fill(secret);
+      await page.getByRole("button", { name: "Sign in" }).click();
+    };
+    await page.goto("/records");
+    await signIn(password);
+    await expect(page).toHaveURL(/\/records$/);
+    await expect(page.getByTestId("current-user")).toContainText("Auditor");
+
+    const reset = await request.post(`/api/users/${user.id}/password`);
+    expect(reset.status()).toBe(200);
+    const { password: newPassword } = (await reset.json()) as { password: string };
+
+    // The session cookie is still there and unexpired; the server no longer accepts it.
+    await page.goto("/records?after=reset");
+    await expect(page).toHaveURL(/\/signin\?callbackUrl=%2Frecords%3Fafter%3Dreset$/);
+    expect((await page.request.get("/api/users")).status()).toBe(401);
+    await signIn(password);
+    await expect(page.getByRole("alert").filter({ hasText: "e-mail address or password is not correct" })).toBeVisible();
+    await signIn(newPassword);
+    await expect(page).toHaveURL(/\/records\?after=reset$/);
+    await context.close();
+  });
 });
 
 test("unknown routes get a 404: JSON for the API, a page for people", async ({ request, page }) => {

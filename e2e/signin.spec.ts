@@ -22,6 +22,19 @@ test("a signed-out visitor is sent to sign-in and then to the page they asked fo
   await expect(page.getByTestId("current-user")).toContainText("CISO");
 });
 
+test("a sign-in link cannot send the user to another site, before or after signing in", async ({ page, baseURL }) => {
+  // Browsers drop the tab, so "/<tab>/evil.example" would become "//evil.example".
+  await page.goto("/signin?callbackUrl=/%09/evil.example");
+  const ciso = demoLogins().CISO;
+  await fillSignIn(page, ciso.email, ciso.password);
+  await expect(page).toHaveURL(`${baseURL}/conduits`);
+  // Signed in already, the sign-in page redirects at once.
+  for (const callbackUrl of ["/%09/evil.example", "/%0A/evil.example", "/%5C/evil.example", "%2F%2Fevil.example", "https://evil.example"]) {
+    await page.goto(`/signin?callbackUrl=${callbackUrl}`);
+    await expect(page, callbackUrl).toHaveURL(`${baseURL}/conduits`);
+  }
+});
+
 test("an operator signs in and lands on the page that gets them an operator assertion", async ({ page }) => {
   await page.setViewportSize({ width: 1440, height: 900 });
   await page.goto("/signin");
@@ -74,7 +87,7 @@ test("an expired session sends the user back to sign-in and then to the page the
   expect(sessionCookie).toBeDefined();
   const claims = JSON.parse(JSON.stringify(await (await page.request.get("/api/auth/session")).json()));
   // Expired two minutes ago: well past the 15 s clock tolerance of the token check.
-  const expired = await encode({ token: { email: admin.email, name: claims.user.name, uid: claims.user.id, role: "ADMIN" }, secret, maxAge: -120 });
+  const expired = await encode({ token: { email: admin.email, name: claims.user.name, uid: claims.user.id, role: "ADMIN", sessionVersion: claims.user.sessionVersion }, secret, maxAge: -120 });
   await context.addCookies([{ ...sessionCookie!, value: expired }]);
 
   await page.goto(`${baseURL}/settings?tab=users`);

@@ -2,10 +2,11 @@ import type { Role } from "@/lib/db";
 
 declare module "next-auth" {
   interface Session {
-    user: { id: string; email: string; name: string; role: Role };
+    user: { id: string; email: string; name: string; role: Role; sessionVersion: number };
   }
   interface User {
     role: Role;
+    sessionVersion: number;
   }
 }
 
@@ -13,5 +14,6 @@ declare module "next-auth/jwt" {
   interface JWT {
     uid: string;
     role: Role;
+    sessionVersion: number;
   }
 }

@@ -4,6 +4,7 @@
 import { signIn } from "next-auth/react";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
+import { safeCallbackUrl } from "@/lib/auth/callback-url";
 
 const messages: Record<string, string> = {
   unauthenticated: "The e-mail address or password is not correct.",
@@ -36,7 +37,8 @@ export function SignInForm(props: { callbackUrl: string; initialError?: string }
       setError(messages[result?.error ?? ""] ?? "Sign-in failed. Try again.");
       return;
     }
-    router.replace(props.callbackUrl);
+    // The page checked it already; checked again here because this line navigates.
+    router.replace(safeCallbackUrl(props.callbackUrl));
     router.refresh();
   }
 

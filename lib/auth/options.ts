@@ -58,18 +58,22 @@ export function authOptions(): NextAuthOptions {
       warn: (code) => logger.warn({ code }, "next-auth warning"),
       debug: () => undefined,
     },
-    callbacks: {
-      async jwt({ token, user }) {
-        if (user) {
-          token.uid = user.id;
-          token.role = user.role;
-        }
-        return token;
-      },
-      async session({ session, token }) {
-        session.user = { id: token.uid, email: token.email ?? "", name: token.name ?? "", role: token.role };
-        return session;
-      },
-    },
+    callbacks: sessionCallbacks,
   };
 }
+
+/** What a session token carries from sign-in, and what the session built from it shows. */
+export const sessionCallbacks = {
+  async jwt({ token, user }) {
+    if (user) {
+      token.uid = user.id;
+      token.role = user.role;
+      token.sessionVersion = user.sessionVersion;
+    }
+    return token;
+  },
+  async session({ session, token }) {
+    session.user = { id: token.uid, email: token.email ?? "", name: token.name ?? "", role: token.role, sessionVersion: token.sessionVersion };
+    return session;
+  },
+} satisfies NextAuthOptions["callbacks"];

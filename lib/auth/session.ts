@@ -1,6 +1,5 @@
 // The signed-in user, for pages and API routes. The session token says who signed in;
-// the account is re-read on every request so that disabling a user or changing a role
-// takes effect at once, not when the token expires.
+// lib/auth/session-user.ts decides on every request whether it still stands.
 import { getServerSession } from "next-auth";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
@@ -8,25 +7,16 @@ import { requestPathHeader, safeCallbackUrl } from "@/lib/auth/callback-url";
 import { authOptions } from "@/lib/auth/options";
 import { can, type Permission } from "@/lib/auth/roles";
 import { homePath } from "@/lib/auth/sections";
-import { db, type Role } from "@/lib/db";
+import { activeSessionUser, type SessionUser } from "@/lib/auth/session-user";
+import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 
-export interface SessionUser {
-  id: string;
-  email: string;
-  name: string;
-  role: Role;
-}
+export type { SessionUser } from "@/lib/auth/session-user";
 
 export async function currentUser(): Promise<SessionUser | null> {
   const session = await getServerSession(authOptions());
   if (!session?.user?.id) return null;
-  const user = await db().user.findUnique({
-    where: { id: session.user.id },
-    select: { id: true, email: true, name: true, role: true, disabledAt: true },
-  });
-  if (!user || user.disabledAt) return null;
-  return { id: user.id, email: user.email, name: user.name, role: user.role };
+  return activeSessionUser({ db: db(), claims: session.user });
 }
 
 /**

@@ -1,8 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hashPassword } from "@/lib/auth/password";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { hashPassword, verifyPassword } from "@/lib/auth/password";
 import { signInWithPassword } from "@/lib/auth/sign-in";
 import { AppError } from "@/lib/errors";
 import { createTestDatabase, type TestDatabase } from "@/lib/testing/test-database";
+
+// Counts how many attempts reach the password check.
+vi.mock("@/lib/auth/password", async (importOriginal) => {
+  const actual = await importOriginal<typeof import("@/lib/auth/password")>();
+  return { ...actual, verifyPassword: vi.fn(actual.verifyPassword) };
+});
 
 let t: TestDatabase;
 const limits = { maxFailuresPerAccount: 3, maxFailuresPerAddress: 6, windowSeconds: 900 };
@@ -14,6 +20,7 @@ beforeAll(async () => {
   for (const [email, role] of [["ciso@test.example", "CISO"], ["other@test.example", "AUDITOR"], ["third@test.example", "ADMIN"]] as const) {
     await t.db.user.create({ data: { email, name: email, role, passwordHash } });
   }
+  await t.db.user.create({ data: { email: "race@test.example", name: "Race", role: "CISO", passwordHash } });
   await t.db.user.create({ data: { email: "gone@test.example", name: "Gone", role: "CISO", passwordHash, disabledAt: now } });
 });
 afterAll(() => t?.drop());
@@ -66,5 +73,28 @@ describe("signInWithPassword", () => {
     for (let i = 0; i < limits.maxFailuresPerAddress; i++) await attempt({ email: `spray${i}@test.example`, password: "x" }, "10.9.9.9");
     expect(await attempt({ email: "other@test.example", password: "right-password" }, "10.9.9.9")).toEqual({ ok: false, code: "rate_limited" });
     expect((await attempt({ email: "other@test.example", password: "right-password" }, "10.9.9.10")).ok).toBe(true);
+  });
+
+  it("lets no more parallel wrong guesses at one account reach the password check than the limit", async () => {
+    const checks = vi.mocked(verifyPassword).mock.calls.length;
+    const guesses = Array.from({ length: 20 }, (_, i) => attempt({ email: "race@test.example", password: `guess-${i}` }, `10.3.0.${i}`));
+    const codes = (await Promise.all(guesses)).map((r) => (r.ok ? "signed in" : r.code));
+    expect(vi.mocked(verifyPassword).mock.calls.length - checks).toBeLessThanOrEqual(limits.maxFailuresPerAccount);
+    expect(codes.filter((c) => c === "unauthenticated").length).toBeLessThanOrEqual(limits.maxFailuresPerAccount);
+    expect(codes.filter((c) => c !== "unauthenticated").every((c) => c === "rate_limited")).toBe(true);
+    // Every attempt is on record and settled: none left pending.
+    const reasons = (await t.db.signInAttempt.findMany({ where: { email: "race@test.example" } })).map((a) => a.reason);
+    expect(reasons).toHaveLength(20);
+    expect(reasons.filter((r) => r === "wrong_password").length).toBeLessThanOrEqual(limits.maxFailuresPerAccount);
+    expect(reasons.filter((r) => r !== "wrong_password").every((r) => r === "rate_limited")).toBe(true);
+  });
+
+  it("lets no more parallel guesses from one address reach the password check than its limit", async () => {
+    const checks = vi.mocked(verifyPassword).mock.calls.length;
+    const guesses = Array.from({ length: 20 }, (_, i) => attempt({ email: `parallel${i}@test.example`, password: "x" }, "10.4.4.4"));
+    const codes = (await Promise.all(guesses)).map((r) => (r.ok ? "signed in" : r.code));
+    expect(vi.mocked(verifyPassword).mock.calls.length - checks).toBeLessThanOrEqual(limits.maxFailuresPerAddress);
+    expect(codes.filter((c) => c === "unauthenticated").length).toBeLessThanOrEqual(limits.maxFailuresPerAddress);
+    expect(await t.db.signInAttempt.count({ where: { ip: "10.4.4.4", reason: "pending" } })).toBe(0);
   });
 });

@@ -1,6 +1,11 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { AppError } from "@/lib/errors";
-import { readJsonBody } from "@/lib/http/route";
+import { apiRoute, readJsonBody } from "@/lib/http/route";
+
+// A signed-in administrator, so that the requests below reach the same-origin check.
+vi.mock("@/lib/auth/session", () => ({
+  requireApiUser: async () => ({ id: "u1", email: "admin@test.example", name: "Admin", role: "ADMIN" }),
+}));
 
 function jsonRequest(body: BodyInit, headers: Record<string, string> = {}) {
   return new Request("http://localhost/api/x", {
@@ -44,5 +49,25 @@ describe("readJsonBody", () => {
     expect(await codeOf(readJsonBody(jsonRequest("{oops"), 100))).toBe("bad_request");
     const form = new Request("http://localhost/api/x", { method: "POST", body: "a=1", headers: { "content-type": "application/x-www-form-urlencoded" } });
     expect(await codeOf(readJsonBody(form, 100))).toBe("unsupported_media_type");
+  });
+});
+
+describe("apiRoute same-origin check", () => {
+  const route = apiRoute({ permission: "users:write", handle: async () => ({ done: true }) });
+  const context = { params: Promise.resolve({}) };
+  const post = (origin?: string) =>
+    route(new Request("http://localhost:3000/api/x", { method: "POST", headers: { host: "localhost:3000", ...(origin ? { origin } : {}) } }), context);
+
+  it("accepts a write from this app's origin, and one without Origin (not a browser)", async () => {
+    expect((await post("http://localhost:3000")).status).toBe(200);
+    expect((await post()).status).toBe(200);
+  });
+
+  it("refuses another origin, Origin: null and any unparsable Origin as cross-site (403, not 500)", async () => {
+    for (const origin of ["https://attacker.example", "null", "not a url", "http://", "file://"]) {
+      const res = await post(origin);
+      expect(res.status, origin).toBe(403);
+      expect((await res.json()).error, origin).toEqual({ code: "forbidden", message: "Cross-site requests are not accepted." });
+    }
   });
 });

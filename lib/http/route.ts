@@ -58,7 +58,10 @@ function assertSameOrigin(request: Request): void {
   const origin = request.headers.get("origin");
   if (!origin) return;
   const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
-  if (new URL(origin).host !== host) {
+  // "null" (sandboxed frames, file: pages, some redirects) and other unparsable values
+  // name no origin of ours: cross-site, not a server error.
+  const originHost = URL.canParse(origin) ? new URL(origin).host : null;
+  if (originHost === null || originHost !== host) {
     throw new AppError({ code: "forbidden", message: "Cross-site requests are not accepted." });
   }
 }

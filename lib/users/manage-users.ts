@@ -74,7 +74,13 @@ export async function updateUser(options: {
     input.disabled !== undefined && (input.disabled ? "disabled" : "enabled"),
   ].filter(Boolean);
   await recordAdminChange({ ...options, entity: { type: "User", id: userId }, action: "update", before: user, after, summary: changes.join(", ") || "no change" });
-  return db.user.update({ where: { id: userId }, data: { role: after.role, disabledAt }, select: userView });
+  // A new role or a disabled account ends the sessions signed in before (lib/auth/session-user.ts).
+  const endsSessions = after.role !== user.role || input.disabled === true;
+  return db.user.update({
+    where: { id: userId },
+    data: { role: after.role, disabledAt, ...(endsSessions && { sessionVersion: { increment: 1 } }) },
+    select: userView,
+  });
 }
 
 export async function resetPassword(options: { db: Db; record: RecordFn; actor: SessionUser; userId: string }) {
@@ -84,6 +90,7 @@ export async function resetPassword(options: { db: Db; record: RecordFn; actor: 
   const passwordHash = await hashPassword(password);
   // The password hash itself stays out of the ledger; the record says that it changed.
   await recordAdminChange({ ...options, entity: { type: "User", id: user.id }, action: "update", before: user, after: user, summary: "password reset" });
-  await options.db.user.update({ where: { id: user.id }, data: { passwordHash } });
+  // Whoever knew the old password may be signed in with it: their sessions end here.
+  await options.db.user.update({ where: { id: user.id }, data: { passwordHash, sessionVersion: { increment: 1 } } });
   return { password };
 }
