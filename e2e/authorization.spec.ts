@@ -21,7 +21,8 @@ function mutationRoutes(): MutationRoute[] {
         const rel = path.relative("app", path.dirname(full));
         // next-auth's own endpoints and the JSON 404 catch-all are not domain mutations; the
         // inspection proxy authenticates devices by token, not people (e2e/proxy.spec.ts);
-        // its benchmark baseline (api/proxy-baseline) reads a body and changes nothing.
+        // its benchmark baseline (api/proxy-baseline) changes nothing and is off outside the
+        // benchmark (tested below).
         if (rel.includes("[...nextauth]") || rel === "api/[...path]" || rel.startsWith("api/proxy/") || rel === "api/proxy-baseline") continue;
         const source = fs.readFileSync(full, "utf8");
         const methods = new Set(
@@ -45,6 +46,11 @@ const routes = allRoutes.filter((r) => !readOnlyActions.has(`${r.method} ${r.url
 async function call(request: APIRequestContext, route: MutationRoute) {
   return request.fetch(route.url, { method: route.method, data: {}, headers: { "content-type": "application/json" } });
 }
+
+test("the benchmark's baseline route takes no bodies outside the benchmark", async ({ request }) => {
+  const answer = await request.post("/api/proxy-baseline", { data: "x".repeat(1024), headers: { "content-type": "text/plain" } });
+  expect(answer.status()).toBe(404);
+});
 
 test("the mutation routes were found", () => {
   expect(allRoutes.map((r) => `${r.method} ${r.url}`)).toEqual(

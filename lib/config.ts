@@ -47,6 +47,9 @@ const envSchema = z.object({
     .string()
     .refine((v) => Buffer.from(v, "base64").length === 32, "must be 32 bytes, base64-encoded")
     .optional(),
+  // Serves /api/proxy-baseline, the empty route `npm run bench:proxy` measures against;
+  // off by default, as it takes bodies from anyone.
+  BENCHMARK_BASELINE_ROUTE: z.enum(["true", "false"]).default("false").transform((v) => v === "true"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
 });
@@ -78,6 +81,7 @@ export interface Config {
     operatorAssertionMaxAgeSeconds: number;
   };
   providerKeyEncryptionKey: string | undefined;
+  benchmarkBaselineRoute: boolean;
   logLevel: z.infer<typeof envSchema>["LOG_LEVEL"];
   nodeEnv: z.infer<typeof envSchema>["NODE_ENV"];
 }
@@ -142,6 +146,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       operatorAssertionMaxAgeSeconds: e.OPERATOR_ASSERTION_MAX_AGE_SECONDS,
     },
     providerKeyEncryptionKey: e.PROVIDER_KEY_ENCRYPTION_KEY,
+    benchmarkBaselineRoute: e.BENCHMARK_BASELINE_ROUTE,
     logLevel: e.LOG_LEVEL,
     nodeEnv: e.NODE_ENV,
   };

@@ -21,6 +21,7 @@ import { handleOversight } from "@/proxy/oversight";
 import { adapterFor, ProviderRequestError, type ParsedRequest, type ProviderAdapter } from "@/proxy/providers";
 import { findDeviceToken } from "@/proxy/providers/forwarding";
 import type { UpstreamRequest } from "@/proxy/providers/types";
+import { UnidentifiedCallers, unidentifiedRecordsPerMinute } from "@/proxy/unidentified-callers";
 import type { Spool } from "@/proxy/spool";
 import type { UpstreamAnswer, UpstreamClient } from "@/proxy/upstream-client";
 
@@ -42,6 +43,8 @@ export interface InspectionProxyOptions {
   ledger: ProxyLedger;
   spool: Spool;
   usage: DeviceUsage;
+  /** The budget of recorded refusals for callers without a valid token (default: unidentifiedRecordsPerMinute per address). */
+  unidentified?: UnidentifiedCallers;
   operators: OperatorResolver;
   limits: { maxBodyBytes: number; upstreamTimeoutMs: number; streamIdleTimeoutMs: number };
   logger: ProxyLogger;
@@ -104,9 +107,11 @@ function sha256Hex(data: Uint8Array): string {
 
 export class InspectionProxy {
   private readonly now: () => number;
+  private readonly unidentified: UnidentifiedCallers;
 
   constructor(private readonly options: InspectionProxyOptions) {
     this.now = options.now ?? Date.now;
+    this.unidentified = options.unidentified ?? new UnidentifiedCallers({ recordsPerWindow: unidentifiedRecordsPerMinute, windowMs: 60_000 });
   }
 
   /** For a web server (the embedded route): a Request in, a Response out. */
@@ -172,8 +177,14 @@ export class InspectionProxy {
     try {
       credential = this.authenticate({ token, snapshot });
     } catch (error) {
-      if (error instanceof ProxyError) return refuse(error);
-      throw error;
+      if (!(error instanceof ProxyError)) throw error;
+      const budget = this.unidentified.admit({ address: call.sourceAddress, now });
+      if (budget.recorded) return refuse(error);
+      this.options.usage.unidentifiedCaller({ sourceAddress: call.sourceAddress, code: error.code, now });
+      return proxyErrorAnswer({
+        error: new ProxyError({ code: "too_many_failed_attempts", message: `Too many calls without a valid device token from this address (${error.code}); try again in ${budget.retryAfterSeconds} s.` }),
+        headers: { "retry-after": String(budget.retryAfterSeconds) },
+      });
     }
     const device = credential.device;
     const workstation = device.workstation ?? (call.sourceAddress ? (snapshot.workstationsByAddress.get(call.sourceAddress) ?? null) : null);

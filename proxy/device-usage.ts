@@ -1,10 +1,11 @@
 // Device credential use, kept off the call path: last use per credential, a token seen
 // from several source addresses (copied between machines, so no longer one device's
-// identity), and AI flows no conduit authorises. Counted in memory and written
-// in one go every few seconds.
+// identity), AI flows no conduit authorises, and an address that keeps calling without
+// a valid token beyond what is recorded one by one (unidentified-callers.ts). Counted in
+// memory and written in one go every few seconds.
 import type { Db } from "@/lib/db";
 
-export type AnomalyKind = "shared_device_token" | "unauthorised_flow";
+export type AnomalyKind = "shared_device_token" | "unauthorised_flow" | "unidentified_caller";
 
 interface PendingAnomaly {
   kind: AnomalyKind;
@@ -55,6 +56,11 @@ export class DeviceUsage {
       detail: { code: options.code },
       at: new Date(options.now),
     });
+  }
+
+  /** A refusal of a caller without a valid token that was over its address's budget, so not recorded on its own. */
+  unidentifiedCaller(options: { sourceAddress: string | null; code: string; now: number }): void {
+    this.note({ kind: "unidentified_caller", subject: options.sourceAddress ?? "unknown", deviceId: null, destinationId: null, detail: { code: options.code }, at: new Date(options.now) });
   }
 
   private note(options: { kind: AnomalyKind; subject: string; deviceId: string | null; destinationId: string | null; detail: Record<string, unknown>; at: Date }): void {

@@ -29,6 +29,7 @@ export const proxyErrorStatus = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   validation_failed: 422,
+  too_many_failed_attempts: 429,
   internal: 500,
   upstream_unreachable: 502,
   provider_key_missing: 503,

@@ -16,6 +16,7 @@ import { appIssuerSlug, issueOperatorAssertion } from "@/lib/operators/assertion
 import { recordIdHeader } from "@/proxy/core";
 import { operatorAssertionAudience } from "@/proxy/operator";
 import { createProxyRuntime } from "@/proxy/runtime";
+import { unidentifiedRecordsPerMinute } from "@/proxy/unidentified-callers";
 import { startProxyFixture, type ProxyFixture } from "@/proxy/testing/proxy-fixture";
 import { answeredModel, behaviourHeaders, replyText, responseIds, upstreamPromptTokens } from "@/proxy/testing/upstream";
 
@@ -353,6 +354,27 @@ describe("redaction, upstream failures and aborts", () => {
 describe("device identity", () => {
   const call = (token: string) => post({ path: "/openai-eu/v1/chat/completions", token });
   const refreshed = () => new Promise((resolve) => setTimeout(resolve, 300));
+
+  it("records refusals of an address without a valid token up to its budget, then answers 429 and counts the rest in one anomaly", async () => {
+    const flood = { "x-forwarded-for": "198.51.100.77" };
+    const denied = (await proxyRecords()).filter((r) => r.kind === "ai_call_denied").length;
+    for (let i = 0; i < unidentifiedRecordsPerMinute; i++) {
+      const answer = await post({ path: "/openai-eu/v1/chat/completions", token: `cl_dev_junk-${i}`, headers: flood });
+      expect(answer.status).toBe(401);
+    }
+    const over = await post({ path: "/openai-eu/v1/chat/completions", token: "cl_dev_junk-over", headers: flood });
+    expect(over.status).toBe(429);
+    expect(Number(over.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(over.headers.get(recordIdHeader)).toBeNull();
+    expect(((await over.json()) as { error: { code: string } }).error.code).toBe("too_many_failed_attempts");
+    expect((await proxyRecords()).filter((r) => r.kind === "ai_call_denied").length).toBe(denied + unidentifiedRecordsPerMinute);
+    // Another address is not held back by this one, and a device with a valid token never is.
+    expect((await post({ path: "/openai-eu/v1/chat/completions", token: "cl_dev_junk", headers: { "x-forwarded-for": "198.51.100.78" } })).status).toBe(401);
+    expect((await post({ path: "/openai-eu/v1/chat/completions", token: f.tokens["aug-pdm-spindle"], headers: flood })).status).toBe(200);
+    await expect
+      .poll(() => f.db.anomaly.findUnique({ where: { kind_subject: { kind: "unidentified_caller", subject: "198.51.100.77" } } }), { timeout: 10_000, interval: 250 })
+      .toMatchObject({ count: 1, detail: JSON.stringify({ code: "invalid_device_token" }) });
+  });
 
   it("refuses revoked and expired tokens and disabled devices, each with its own code", async () => {
     const revoked = await issueDeviceCredential({ db: f.db, record: f.record, actor: f.actor, device: "aug-pdm-spindle", input: { label: "to revoke" } });

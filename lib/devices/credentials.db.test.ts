@@ -196,6 +196,9 @@ describe("device credentials", () => {
     await t.db.anomaly.create({
       data: { kind: "unauthorised_flow", subject: `${device.id} ${destination.id}`, deviceId: device.id, destinationId: destination.id, detail: JSON.stringify({ code: "no_conduit" }), firstSeenAt: now, lastSeenAt: now },
     });
+    await t.db.anomaly.create({
+      data: { kind: "unidentified_caller", subject: "198.51.100.77", detail: JSON.stringify({ code: "invalid_device_token" }), count: 140, firstSeenAt: now, lastSeenAt: now },
+    });
 
     const [listed] = (await listDeviceCredentials({ db: t.db, device: "aug-mes-scheduler", now })).filter((c) => c.id === credential.id);
     expect(listed).toMatchObject({ lastUsedFrom: "10.30.1.10", shared: { addresses: ["10.30.1.10", "10.20.2.17"], count: 3 } });
@@ -210,9 +213,12 @@ describe("device credentials", () => {
       [
         ["shared_device_token", "aug-mes-scheduler", null, credential.tokenPrefix, ""],
         ["unauthorised_flow", "avr-pdm-furnace", "anthropic", null, "no_conduit"],
+        ["unidentified_caller", undefined, null, null, "invalid_device_token"],
       ].sort(),
     );
-    expect((await listAnomalies({ db: t.db, plantId: augsburg.id })).map((a) => a.kind)).toEqual(["shared_device_token"]);
+    expect(all.find((a) => a.kind === "unidentified_caller")).toMatchObject({ addresses: ["198.51.100.77"], count: 140 });
+    // A caller without a valid token belongs to no known plant, so each plant's view shows it.
+    expect((await listAnomalies({ db: t.db, plantId: augsburg.id })).map((a) => a.kind).sort()).toEqual(["shared_device_token", "unidentified_caller"]);
   });
 
   it("leaves a ledger that verifies", async () => {

@@ -1,6 +1,7 @@
 // What the proxy flagged for people to look at: a device token seen from several
-// addresses (shared), an AI flow no conduit authorises. The proxy writes one row per
-// subject and counts; this names the device, destination and credential behind each.
+// addresses (shared), an AI flow no conduit authorises, an address calling without a
+// valid token beyond what is recorded call by call. The proxy writes one row per subject
+// and counts; this names the device, destination and credential behind each.
 import { z } from "zod";
 import type { Db } from "@/lib/db";
 import { sharedAddresses } from "@/lib/devices/credentials";
@@ -48,11 +49,12 @@ export async function listAnomalies(options: { db: Db; plantId: string | null; l
       device: deviceId ? (deviceById.get(deviceId) ?? null) : null,
       destination: destinationId ? (destinationById.get(destinationId) ?? null) : null,
       tokenPrefix: credential?.tokenPrefix ?? null,
-      addresses: anomaly.kind === "shared_device_token" ? sharedAddresses(anomaly.detail) : [],
-      code: anomaly.kind === "unauthorised_flow" ? flowCode(anomaly.detail) : "",
+      addresses: anomaly.kind === "shared_device_token" ? sharedAddresses(anomaly.detail) : anomaly.kind === "unidentified_caller" ? [anomaly.subject] : [],
+      code: anomaly.kind === "unauthorised_flow" || anomaly.kind === "unidentified_caller" ? flowCode(anomaly.detail) : "",
       count: anomaly.count,
       firstSeenAt: anomaly.firstSeenAt,
       lastSeenAt: anomaly.lastSeenAt,
     }))
-    .filter((a) => plantId === null || a.device?.plantId === plantId);
+    // A caller without a valid token belongs to no known plant: every plant's view shows it.
+    .filter((a) => plantId === null || a.kind === "unidentified_caller" || a.device?.plantId === plantId);
 }

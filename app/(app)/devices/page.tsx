@@ -8,12 +8,14 @@ import { listAnomalies } from "@/lib/devices/list-anomalies";
 import { listDevices } from "@/lib/devices/list-devices";
 import { formatDateTime, humanize, purdueLabels } from "@/lib/format";
 import { listPlants, selectedPlant } from "@/lib/plants/selection";
+import { unidentifiedRecordsPerMinute } from "@/proxy/unidentified-callers";
 
 export const metadata: Metadata = { title: "Devices" };
 
 const anomalyKinds: Record<string, { label: string; tone: "danger" | "warn" }> = {
   shared_device_token: { label: "Shared token", tone: "danger" },
   unauthorised_flow: { label: "Unauthorised flow", tone: "warn" },
+  unidentified_caller: { label: "Calls without a valid token", tone: "danger" },
 };
 
 export default async function DevicesPage() {
@@ -53,7 +55,9 @@ export default async function DevicesPage() {
     detail:
       a.kind === "shared_device_token"
         ? { text: `token ${a.tokenPrefix ?? "?"}…`, sub: a.addresses.length > 0 ? `from ${a.addresses.join(", ")}` : "from several places" }
-        : a.code
+        : a.kind === "unidentified_caller"
+          ? { text: `from ${a.addresses.join(", ")}`, sub: `${humanize(a.code)}; counted here beyond ${unidentifiedRecordsPerMinute} recorded a minute` }
+          : a.code
           ? humanize(a.code)
           : null,
     count: a.count,
@@ -72,7 +76,7 @@ export default async function DevicesPage() {
       <div className="stats">
         <Stat label="Devices" value={devices.length} hint={plant ? plant.name : `in ${byPlant.size} plants`} />
         <Stat label="Without an active token" value={withoutToken} hint="the proxy refuses their calls" />
-        <Stat label="Anomalies" value={anomalies.length} hint="shared tokens, unauthorised flows" />
+        <Stat label="Anomalies" value={anomalies.length} hint="shared tokens, unauthorised flows, calls without a valid token" />
       </div>
       {[...byPlant.values()].map((plantDevices) => {
         const p = plantDevices[0]!.plant;
@@ -100,7 +104,7 @@ export default async function DevicesPage() {
           <p className="table-empty">No device calls AI from {plant ? plant.name : "any plant"} yet.</p>
         </Card>
       )}
-      <Card id="anomalies" title="Anomalies" description="What the proxy flagged: a token seen from several addresses, or an AI flow no conduit authorises.">
+      <Card id="anomalies" title="Anomalies" description="What the proxy flagged: a token seen from several addresses, an AI flow no conduit authorises, or an address that keeps calling without a valid token.">
         <DataTable
           caption="Anomalies"
           columns={[
