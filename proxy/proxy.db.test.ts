@@ -11,6 +11,7 @@ import { issueDeviceCredential, revokeDeviceCredential } from "@/lib/devices/cre
 import { generateSigningKey } from "@/lib/ledger/keys";
 import { LogWriter } from "@/lib/ledger/log-writer";
 import { verifyLedger } from "@/lib/ledger/verify";
+import { loadProviderKeyCipher } from "@/lib/secrets/provider-keys";
 import { AppError } from "@/lib/errors";
 import { appIssuerSlug, issueOperatorAssertion } from "@/lib/operators/assertions";
 import { recordIdHeader } from "@/proxy/core";
@@ -299,6 +300,29 @@ describe("redaction, upstream failures and aborts", () => {
     const { result } = await recordsOfCall(response.headers.get(recordIdHeader)!);
     expect(result.body).toMatchObject({ outcome: "completed", response: { status: 200 } });
     expect((result.body as { response: { bytes: number } }).response.bytes).toBeGreaterThan(4 * 2 ** 20);
+  });
+
+  it("records a call whose stored provider key cannot go into a header as failed, and never logs the key", async () => {
+    const destination = await f.db.aiDestination.findUniqueOrThrow({ where: { slug: "openai-eu" }, select: { id: true, apiKeyCiphertext: true } });
+    const badKey = "sk-stored-before-checks\u0000-1234";
+    const cipher = loadProviderKeyCipher(f.config);
+    await f.db.aiDestination.update({ where: { id: destination.id }, data: { apiKeyCiphertext: cipher.encrypt({ destinationId: destination.id, apiKey: badKey }) } });
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const forwardedBefore = f.upstream.requests.length;
+      const answer = await post({ path: "/openai-eu/v1/chat/completions", token: f.tokens["aug-pdm-spindle"] });
+      expect(answer.status).toBe(502);
+      const { error } = (await answer.json()) as { error: { code: string; message: string } };
+      expect(error.code).toBe("upstream_unreachable");
+      const { result } = await recordsOfCall(answer.headers.get(recordIdHeader)!);
+      expect(result.body).toMatchObject({ outcome: "failed", error: "upstream_request_invalid" });
+      expect(f.upstream.requests.length).toBe(forwardedBefore);
+      expect(f.logs.join("\n")).not.toContain("sk-stored-before-checks");
+      expect(error.message).not.toContain("sk-stored-before-checks");
+    } finally {
+      await f.db.aiDestination.update({ where: { id: destination.id }, data: { apiKeyCiphertext: destination.apiKeyCiphertext } });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
   });
 
   it("cancels the upstream request when the client aborts mid-stream, and says so", async () => {
