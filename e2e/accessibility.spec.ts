@@ -32,6 +32,13 @@ test.describe("signed in", () => {
     });
   }
 
+  test("a ledger record's page, with its signed envelope, has no WCAG A/AA violations", async ({ page }) => {
+    await page.goto("/records");
+    await page.locator('main a[href^="/records/"]').first().click();
+    await page.getByText("Envelope (canonical JSON, as signed)").waitFor();
+    expect(await violations(page)).toEqual([]);
+  });
+
   test("the supplier assessment form, as its author edits it, has no WCAG A/AA violations", async ({ browser }) => {
     const context = await browser.newContext({ storageState: storageStateFor("COMPLIANCE_OFFICER") });
     const page = await context.newPage();

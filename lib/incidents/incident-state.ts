@@ -116,8 +116,8 @@ export function checkIncidentInstants(options: {
   reportable: boolean;
   now: Date;
   timeZone: string;
-  /** Further instants that must not lie in the future, e.g. a CSIRT reply's. */
-  extra?: { path: string; label: string; at: Date }[];
+  /** Further instants that must not lie in the future, nor before `notBefore`, e.g. a CSIRT reply's. */
+  extra?: { path: string; label: string; at: Date; notBefore?: { at: Date; label: string } }[];
 }): void {
   const { clock, containedAt, closedAt, now, timeZone } = options;
   const when = (at: Date) => {
@@ -132,8 +132,9 @@ export function checkIncidentInstants(options: {
     issues.push(...error.problems.map(({ path, message }) => ({ path, message })));
   }
   const future = (at: Date) => at.getTime() > now.getTime() + FUTURE_TOLERANCE_MS;
-  for (const { path, label, at } of options.extra ?? []) {
+  for (const { path, label, at, notBefore } of options.extra ?? []) {
     if (future(at)) issues.push({ path, message: `${label} is recorded at ${when(at)}, which is in the future.` });
+    if (notBefore && at < notBefore.at) issues.push({ path, message: `${label} is recorded at ${when(at)}, before ${notBefore.label} at ${when(notBefore.at)}.` });
   }
   if (containedAt) {
     if (future(containedAt)) issues.push({ path: "containedAt", message: `Containment is recorded at ${when(containedAt)}, which is in the future.` });

@@ -282,6 +282,10 @@ describe("CSIRT replies and intermediate reports", () => {
     expect(incidentEventSchema.safeParse({ kind: "INTERMEDIATE_REPORT_REQUEST", at: "2026-03-03T09:00:00Z", dueAt: null, source: "CERT-Bund", summary: "s" }).error?.issues[0]?.path).toEqual(["dueAt"]);
     const futureReply = incidentEventSchema.parse({ kind: "CSIRT_REPLY", at: "2026-03-06T09:00:00Z", source: "CERT-Bund", summary: "Thanks." });
     expect((await problemOf(recordAuthorityEvent({ db: t.db, record, actor: ciso, incidentId: id, input: futureReply, now }))).message).toContain("CSIRT reply is recorded at 2026-03-06 10:00 CET (2026-03-06 09:00 UTC), which is in the future");
+    const replyBeforeIncident = incidentEventSchema.parse({ kind: "CSIRT_REPLY", at: "2026-02-20T09:00:00Z", source: "CERT-Bund", summary: "Thanks." });
+    const early = await problemOf(recordAuthorityEvent({ db: t.db, record, actor: ciso, incidentId: id, input: replyBeforeIncident, now }));
+    expect(early.paths).toEqual(["at"]);
+    expect(early.message).toMatch(/CSIRT reply is recorded at 2026-02-20 10:00 CET \(2026-02-20 09:00 UTC\), before the incident occurred at /);
 
     const request = incidentEventSchema.parse({ kind: "INTERMEDIATE_REPORT_REQUEST", at: "2026-03-03T09:00:00Z", dueAt: "2026-03-06T12:00:00Z", source: "CERT-Bund", summary: "Status of the token revocation, please." });
     const event = await recordAuthorityEvent({ db: t.db, record, actor: ciso, incidentId: id, input: request, now });

@@ -25,8 +25,9 @@ export async function recordAuthorityEvent(options: { db: Db; record: LedgerAppe
   const dueAt = input.kind === "INTERMEDIATE_REPORT_REQUEST" ? input.dueAt : null;
 
   // A request joins the clock, so the engine checks it against awareness and its due
-  // date; a reply is checked for not lying in the future (the "occurredAt" slot of a
-  // throw-away clock would get odd messages, so it is checked on its own).
+  // date; a reply is checked on its own: not in the future, and not before the incident
+  // (a CSIRT may tell the entity of an incident, so it may precede detection, but not
+  // the incident itself).
   const clock = clockOf(incident);
   if (dueAt) clock.intermediateRequests.push({ requestedAt: input.at, dueAt });
   checkIncidentInstants({
@@ -37,7 +38,16 @@ export async function recordAuthorityEvent(options: { db: Db; record: LedgerAppe
     reportable: isReportable(incident),
     now,
     timeZone: incidentTimeZone(incident),
-    extra: dueAt ? [] : [{ path: "at", label: `The ${authorityEventNames[input.kind]}`, at: input.at }],
+    extra: dueAt
+      ? []
+      : [
+          {
+            path: "at",
+            label: `The ${authorityEventNames[input.kind]}`,
+            at: input.at,
+            notBefore: clock.occurredAt ? { at: clock.occurredAt, label: "the incident occurred" } : { at: clock.detectedAt, label: "the incident was detected" },
+          },
+        ],
   });
 
   const id = randomUUID();

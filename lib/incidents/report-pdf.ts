@@ -14,7 +14,7 @@ import { formatDeadline } from "@/lib/incidents/local-time";
 import { reportContentFormat } from "@/lib/incidents/submit-report";
 
 // The UMD build (Node) and the ES build (bundler) expose fontkit differently.
-const fontkit = (fontkitModule as unknown as { default?: typeof fontkitModule }).default ?? fontkitModule;
+export const fontkit = (fontkitModule as unknown as { default?: typeof fontkitModule }).default ?? fontkitModule;
 
 const subsets = ["latin", "latin-ext", "cyrillic", "cyrillic-ext", "greek", "greek-ext", "vietnamese"] as const;
 type Weight = 400 | 700;
@@ -47,7 +47,7 @@ const accent = rgb(0.03, 0.34, 0.48);
 const line = rgb(0.87, 0.89, 0.92);
 
 /** Lays text out in Inter faces, embedding a face only once a character needs it. */
-class Typesetter {
+export class Typesetter {
   private embedded = new Map<string, PDFFont>();
 
   constructor(private doc: PDFDocument) {}
@@ -77,6 +77,17 @@ class Typesetter {
     return Promise.all(runs.map(async (r) => ({ text: r.text, font: await this.font(r.face) })));
   }
 
+  /** Each character's advance, as width() would add it up. */
+  private async charWidths(chars: string[], weight: Weight, size: number): Promise<number[]> {
+    const faces = facesOf(weight);
+    return Promise.all(
+      chars.map(async (char) => {
+        const face = faces.find((f) => f.covers.has(char.codePointAt(0) ?? 0x3f));
+        return (await this.font(face ?? faces[0]!)).widthOfTextAtSize(face ? char : "?", size);
+      }),
+    );
+  }
+
   async width(text: string, weight: Weight, size: number): Promise<number> {
     const runs = await this.runs(text, weight);
     return runs.reduce((sum, r) => sum + r.font.widthOfTextAtSize(r.text, size), 0);
@@ -103,15 +114,22 @@ class Typesetter {
           continue;
         }
         if (current !== "") lines.push(current);
-        // A word wider than the line (a hash, a URL) is cut where it must be.
-        let rest = word;
-        while ((await this.width(rest, weight, options.size)) > options.maxWidth) {
-          let cut = rest.length - 1;
-          while (cut > 1 && (await this.width(rest.slice(0, cut), weight, options.size)) > options.maxWidth) cut--;
-          lines.push(rest.slice(0, cut));
-          rest = rest.slice(cut);
+        // A word wider than the line (a hash, a URL, a pasted blob) is cut where it must be,
+        // in one pass over its characters: measuring every shorter prefix took minutes for
+        // a few thousand characters, and held the server while it did.
+        const chars = [...word];
+        const widths = await this.charWidths(chars, weight, options.size);
+        let start = 0;
+        let lineWidth = 0;
+        for (let i = 0; i < chars.length; i++) {
+          if (i > start && lineWidth + widths[i]! > options.maxWidth) {
+            lines.push(chars.slice(start, i).join(""));
+            start = i;
+            lineWidth = 0;
+          }
+          lineWidth += widths[i]!;
         }
-        current = rest;
+        current = chars.slice(start).join("");
       }
       lines.push(current);
     }

@@ -47,7 +47,7 @@ export default async function RecordPage(props: { params: Promise<{ id: string }
             <dd className="mono">{record.keyId}</dd>
           </dl>
           <h3 style={{ fontSize: 14, margin: "0 0 8px" }}>Envelope (canonical JSON, as signed)</h3>
-          <pre className="mono" style={{ background: "#f8fafc", border: "1px solid var(--line)", borderRadius: 6, padding: 12, overflowX: "auto", margin: 0 }}>
+          <pre>
             {envelope ? JSON.stringify(envelope, null, 2) : record.envelope}
           </pre>
         </div>
