@@ -226,6 +226,35 @@ test.describe("administrator", () => {
     expect((await request.post("/api/users", { data: { email: "e2e-new@nordwerk.example", name: "Again", role: "CISO" } })).status()).toBe(409);
   });
 
+  test("role changes, password resets and disabling each ask for confirmation first", async ({ request, page }) => {
+    const created = await request.post("/api/users", { data: { email: "e2e-confirm@nordwerk.example", name: "Confirm Auditor", role: "AUDITOR" } });
+    expect(created.status()).toBe(201);
+    await page.goto("/settings");
+    const role = page.getByLabel("Role of Confirm Auditor");
+    const dialog = page.getByRole("dialog");
+
+    await role.selectOption("CISO");
+    await expect(dialog).toContainText("signed out everywhere");
+    await dialog.getByRole("button", { name: "Cancel" }).click();
+    await expect(dialog).toBeHidden();
+    await expect(role).toHaveValue("AUDITOR");
+
+    await role.selectOption("CISO");
+    await dialog.getByRole("button", { name: "Change role" }).click();
+    await expect(page.getByTestId("user-admin-message")).toHaveText("Role of Confirm Auditor changed.");
+    await expect(role).toHaveValue("CISO");
+
+    const row = page.getByRole("row").filter({ hasText: "e2e-confirm@nordwerk.example" });
+    await row.getByRole("button", { name: "Reset password" }).click();
+    await expect(dialog).toContainText("stops working at once");
+    await dialog.getByRole("button", { name: "Reset password" }).click();
+    await expect(page.getByTestId("user-admin-message")).toContainText("New one-time password for e2e-confirm@nordwerk.example");
+
+    await row.getByRole("button", { name: "Disable" }).click();
+    await dialog.getByRole("button", { name: "Disable" }).click();
+    await expect(row.getByText("Disabled", { exact: true })).toBeVisible();
+  });
+
   test("a password reset ends the user's sessions: their next page sends them to sign-in", async ({ request, browser }) => {
     const created = await request.post("/api/users", { data: { email: "e2e-reset@nordwerk.example", name: "Reset Auditor", role: "AUDITOR" } });
     expect(created.status()).toBe(201);

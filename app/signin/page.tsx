@@ -22,7 +22,7 @@ export default async function SignInPage(props: { searchParams: Promise<Record<s
           <ul>
             <li>Device, operator, zone and conduit on every call</li>
             <li>Signed, hash-chained audit records with Merkle proofs</li>
-            <li>NIS2 incident deadlines and signed evidence packs</li>
+            <li>NIS2 incident deadlines, reports and the AI supplier chain</li>
           </ul>
         </div>
         <p style={{ fontSize: 12 }}>Access is logged. Use only the account issued to you.</p>

@@ -1,8 +1,11 @@
 "use client";
 // Administrators add users, change roles, disable accounts and reset passwords. New
-// passwords are shown once here and never again; the server keeps only a hash.
+// passwords are shown once here and never again; the server keeps only a hash. A role
+// change, a reset and disabling each end the person's sessions, so each is confirmed.
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
+import { Dialog } from "@/components/dialog";
+import { sendJson, type SendResult } from "@/components/send-json";
 import type { Role } from "@/lib/db";
 
 interface UserRow {
@@ -14,24 +17,14 @@ interface UserRow {
   lastSignIn: string;
 }
 
-async function send(url: string, method: string, body?: unknown): Promise<{ ok: true; data: Record<string, unknown> } | { ok: false; message: string }> {
-  const res = await fetch(url, {
-    method,
-    headers: { "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const data = (await res.json().catch(() => ({}))) as Record<string, unknown>;
-  if (res.ok) return { ok: true, data };
-  const error = data.error as { message?: string } | undefined;
-  return { ok: false, message: error?.message ?? `Request failed (${res.status}).` };
-}
-
 export function UserAdmin(props: { users: UserRow[]; roleLabels: Record<Role, string>; currentUserId: string }) {
   const router = useRouter();
   const [message, setMessage] = useState<{ tone: "ok" | "error"; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
+  /** A change waiting for the administrator's confirmation. */
+  const [pending, setPending] = useState<{ title: string; consequence: string; confirm: string; danger: boolean; apply: () => Promise<void> } | null>(null);
 
-  async function run(action: () => ReturnType<typeof send>, success: (data: Record<string, unknown>) => string) {
+  async function run(action: () => Promise<SendResult>, success: (data: Record<string, unknown>) => string) {
     setBusy(true);
     const result = await action();
     setBusy(false);
@@ -44,7 +37,7 @@ export function UserAdmin(props: { users: UserRow[]; roleLabels: Record<Role, st
     const form = new FormData(event.currentTarget);
     const target = event.currentTarget;
     await run(
-      () => send("/api/users", "POST", { name: form.get("name"), email: form.get("email"), role: form.get("role") }),
+      () => sendJson("/api/users", "POST", { name: form.get("name"), email: form.get("email"), role: form.get("role") }),
       (data) => {
         target.reset();
         const user = data.user as { email: string };
@@ -112,9 +105,16 @@ export function UserAdmin(props: { users: UserRow[]; roleLabels: Record<Role, st
                     id={`role-${u.id}`}
                     value={u.role}
                     disabled={busy}
-                    onChange={(e) =>
-                      run(() => send(`/api/users/${u.id}`, "PATCH", { role: e.target.value }), () => `Role of ${u.name} changed.`)
-                    }
+                    onChange={(e) => {
+                      const role = e.target.value as Role;
+                      setPending({
+                        title: `Make ${u.name} ${props.roleLabels[role]}?`,
+                        consequence: `${u.name} gets the permissions of ${props.roleLabels[role]} instead of ${props.roleLabels[u.role]} and is signed out everywhere.`,
+                        confirm: "Change role",
+                        danger: false,
+                        apply: () => run(() => sendJson(`/api/users/${u.id}`, "PATCH", { role }), () => `Role of ${u.name} changed.`),
+                      });
+                    }}
                   >
                     {(Object.keys(props.roleLabels) as Role[]).map((r) => (
                       <option key={r} value={r}>
@@ -132,10 +132,17 @@ export function UserAdmin(props: { users: UserRow[]; roleLabels: Record<Role, st
                     className="btn btn-secondary btn-sm"
                     disabled={busy}
                     onClick={() =>
-                      run(
-                        () => send(`/api/users/${u.id}/password`, "POST"),
-                        (data) => `New one-time password for ${u.email}: ${String(data.password)} (shown once).`,
-                      )
+                      setPending({
+                        title: `Reset the password of ${u.name}?`,
+                        consequence: `Their current password stops working at once and they are signed out everywhere. The new one-time password is shown here once, for you to pass on securely.`,
+                        confirm: "Reset password",
+                        danger: true,
+                        apply: () =>
+                          run(
+                            () => sendJson(`/api/users/${u.id}/password`, "POST"),
+                            (data) => `New one-time password for ${u.email}: ${String(data.password)} (shown once).`,
+                          ),
+                      })
                     }
                   >
                     Reset password
@@ -145,12 +152,11 @@ export function UserAdmin(props: { users: UserRow[]; roleLabels: Record<Role, st
                       type="button"
                       className={u.disabled ? "btn btn-secondary btn-sm" : "btn btn-danger btn-sm"}
                       disabled={busy}
-                      onClick={() =>
-                        run(
-                          () => send(`/api/users/${u.id}`, "PATCH", { disabled: !u.disabled }),
-                          () => `${u.name} ${u.disabled ? "enabled" : "disabled"}.`,
-                        )
-                      }
+                      onClick={() => {
+                        const apply = () => run(() => sendJson(`/api/users/${u.id}`, "PATCH", { disabled: !u.disabled }), () => `${u.name} ${u.disabled ? "enabled" : "disabled"}.`);
+                        if (u.disabled) return void apply();
+                        setPending({ title: `Disable ${u.name}?`, consequence: `${u.name} is signed out everywhere and cannot sign in until the account is enabled again.`, confirm: "Disable", danger: true, apply });
+                      }}
                     >
                       {u.disabled ? "Enable" : "Disable"}
                     </button>
@@ -162,6 +168,29 @@ export function UserAdmin(props: { users: UserRow[]; roleLabels: Record<Role, st
           </tbody>
         </table>
       </div>
+      <Dialog open={pending !== null} title={pending?.title ?? ""} onClose={() => setPending(null)}>
+        {pending && (
+          <>
+            <p>{pending.consequence}</p>
+            <div className="dialog-actions">
+              <button type="button" className="btn btn-secondary" onClick={() => setPending(null)}>
+                Cancel
+              </button>
+              <button
+                type="button"
+                className={pending.danger ? "btn btn-danger" : "btn"}
+                disabled={busy}
+                onClick={async () => {
+                  await pending.apply();
+                  setPending(null);
+                }}
+              >
+                {pending.confirm}
+              </button>
+            </div>
+          </>
+        )}
+      </Dialog>
     </div>
   );
 }

@@ -26,7 +26,7 @@ export default async function OperatorPage() {
       <Card id="how" title="How to use it">
         <div className="card-body">
           <ol style={{ margin: 0, paddingLeft: 20, display: "grid", gap: 6 }}>
-            <li>Get an assertion here when you start working at the plant application, for example at the start of your shift.</li>
+            <li>Get an assertion here when you sit down at the plant application, and again when it runs out: it lasts {minutes} minutes, so that a terminal left behind does not keep vouching for you.</li>
             <li>
               Paste it where the application asks for your operator assertion. The application sends it with each AI call as the header{" "}
               <code>{operatorAssertionHeader}</code>.
