@@ -62,8 +62,10 @@ export function summarizeRecord(kind: string, envelopeText: string): string {
   const actor = (body.actor as { email?: string } | undefined)?.email;
   switch (kind as RecordKind) {
     case "admin_change": {
+      // The summary, written for people, first; the entity (id shortened) after it.
       const entity = body.entity as { type: string; id: string };
-      return `${actor ?? "?"}: ${String(body.action)} ${entity.type} ${entity.id}: ${String(body.summary)}`;
+      const id = entity.id.length > 12 ? `${entity.id.slice(0, 8)}…` : entity.id;
+      return `${actor ?? "?"}: ${String(body.summary || body.action)} · ${String(body.action)} ${entity.type} ${id}`;
     }
     case "ai_call": {
       const context = body.context as { device?: string | null };
@@ -74,8 +76,11 @@ export function summarizeRecord(kind: string, envelopeText: string): string {
       const context = body.context as { device?: string | null };
       return `${context.device ?? "unknown device"} to ${String(body.destination ?? "unknown destination")}: refused, ${String(body.code)}`;
     }
-    case "ai_call_result":
-      return `${String(body.outcome)} (status ${String((body.response as { status?: unknown }).status ?? "none")}) for record ${String(body.callRecordId)}`;
+    case "ai_call_result": {
+      const status = (body.response as { status?: unknown }).status;
+      const why = status !== null && status !== undefined ? `status ${String(status)}` : body.error ? String(body.error) : "no answer";
+      return `${String(body.outcome)} (${why}) for record ${String(body.callRecordId)}`;
+    }
     case "oversight_decision":
       return `${String(body.decision)} output of record ${String(body.callRecordId)}`;
     case "report_submission":
