@@ -5,7 +5,15 @@ import { jsonAnswer, type ProxyRequest } from "@/proxy/answer";
 import { createFetchServer, readNodeBody, type FetchHandler } from "@/proxy/node-http";
 
 let server: http.Server | undefined;
-afterEach(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())));
+afterEach(
+  () =>
+    new Promise<void>((resolve) => {
+      if (!server) return resolve();
+      server.close(() => resolve());
+      // Keep-alive connections of fetch would hold close() for seconds.
+      server.closeAllConnections();
+    }),
+);
 
 /** A server that reads each request's body with readNodeBody and reports the outcome. */
 async function listen(maxBytes: number): Promise<{ port: number; outcomes: Promise<{ bytes: number } | { error: string }>[] }> {

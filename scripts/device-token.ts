@@ -69,8 +69,12 @@ async function main(argv: string[]): Promise<void> {
 main(process.argv.slice(2)).then(
   () => process.exit(0),
   (error: unknown) => {
-    const message = error instanceof AppError ? error.message : (error as { issues?: { message: string }[] }).issues?.map((i) => i.message).join("; ") ?? (error as Error).message;
+    // A refused input (an AppError, or a zod issue list) is a usage error: exit 2.
+    const issues = (error as { issues?: { path: PropertyKey[]; message: string }[] }).issues;
+    const flagOf: Record<string, string> = { expiresInDays: "--expires-in-days", label: "--label" };
+    const described = issues?.map((i) => `${flagOf[i.path.join(".")] ?? i.path.join(".")}: ${i.message}`).join("; ");
+    const message = error instanceof AppError ? error.message : (described ?? (error as Error).message);
     console.error(`device-token: ${message}`);
-    process.exit(error instanceof AppError ? 2 : 1);
+    process.exit(error instanceof AppError || issues ? 2 : 1);
   },
 );

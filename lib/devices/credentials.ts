@@ -27,7 +27,12 @@ export function tokenDisplayPrefix(token: string): string {
 }
 
 const labelSchema = z.string().trim().min(1, "Give the credential a label.").max(120);
-const expiresInDaysSchema = z.number().int().positive().max(3650).nullable();
+const expiresInDaysSchema = z
+  .number({ error: "The lifetime in days must be a whole number." })
+  .int("The lifetime in days must be a whole number.")
+  .positive("The lifetime in days must be at least 1.")
+  .max(3650, "The lifetime in days is at most 3650 (10 years).")
+  .nullable();
 
 export const issueCredentialSchema = z.object({
   label: labelSchema.default("token"),

@@ -31,7 +31,7 @@ afterAll(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-// The command line starts five times; tsx start-up is slow on a busy machine.
+// The command line starts six times; tsx start-up is slow on a busy machine.
 it("issues a token once, lists it, revokes it, and refuses an auditor", { timeout: 240_000 }, async () => {
   const issued = deviceTokenCli("issue", "aug-pdm-spindle", "--as", "compliance@nordwerk.example", "--label", "line 3 historian");
   expect(issued.code, issued.err).toBe(0);
@@ -51,6 +51,10 @@ it("issues a token once, lists it, revokes it, and refuses an auditor", { timeou
   expect(refused.code).toBe(2);
   expect(refused.err).toMatch(/AUDITOR/);
   expect(refused.err).not.toMatch(/\n\s+at /);
+
+  const badLifetime = deviceTokenCli("issue", "aug-pdm-spindle", "--as", "compliance@nordwerk.example", "--expires-in-days", "0");
+  expect(badLifetime.code).toBe(2);
+  expect(badLifetime.err.trim()).toBe("device-token: --expires-in-days: The lifetime in days must be at least 1.");
 
   const store = openLedgerStore({ provider: t.provider, url: t.url });
   try {
