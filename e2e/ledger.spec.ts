@@ -27,7 +27,8 @@ test.describe("as auditor", () => {
 
   test("sees the record, checks it in the browser and runs a verification", async ({ page }) => {
     await page.goto("/records?kind=admin_change");
-    const link = page.getByRole("link", { name: new RegExp(`create User ${createdUserId}`) });
+    // The list leads with the change's summary and names the entity by a short id.
+    const link = page.getByRole("link", { name: new RegExp(`account created with role CISO · create User ${createdUserId.slice(0, 8)}…`) });
     await expect(link).toBeVisible();
     await page.screenshot({ path: "test-results/screenshots/auditor-records-ledger.png", fullPage: true });
     await link.click();
