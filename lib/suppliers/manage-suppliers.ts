@@ -18,12 +18,29 @@ const contactSchema = z
   })
   .strict();
 
+// Codes the ICU region data names, less its pseudo and grouping regions ("XX" is none).
+// Zod runs this check even when the format check failed, and Intl throws on malformed
+// codes: a malformed code passes here, as the format check has already refused it.
+const regionNames = new Intl.DisplayNames(["en"], { type: "region", fallback: "none" });
+const notCountries = new Set(["ZZ", "XA", "XB", "EZ", "UN", "QO"]);
+function isCountryCode(code: string): boolean {
+  if (!/^[A-Z]{2}$/.test(code)) return true;
+  return !notCountries.has(code) && regionNames.of(code) !== undefined;
+}
+
 export const supplierInputSchema = z
   .object({
     name: z.string().trim().min(1, "Enter a name.").max(200),
     kind: z.enum(supplierKinds),
     countries: z
-      .array(z.string().trim().toUpperCase().regex(/^[A-Z]{2}$/, "Use two-letter country codes such as IE or DE."))
+      .array(
+        z
+          .string()
+          .trim()
+          .toUpperCase()
+          .regex(/^[A-Z]{2}$/, "Use two-letter country codes such as IE or DE.")
+          .refine(isCountryCode, "Not a country code (ISO 3166-1); use codes such as IE or DE."),
+      )
       .max(60)
       .default([]),
     regions: z.array(z.string().trim().min(1).max(100)).max(30).default([]),
