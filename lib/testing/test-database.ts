@@ -41,7 +41,17 @@ function postgresDatabase(server: string, name: string): TestDatabase {
     provider: "postgresql",
     drop: async () => {
       await db.$disconnect();
-      await adminQuery(server, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      // FORCE may not end a backend of another role, such as an autovacuum worker that
+      // happens to be on the database (42501); that one finishes soon, so try again.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await adminQuery(server, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        } catch (error) {
+          const retryable = ["42501", "55006"].includes((error as { code?: string }).code ?? "");
+          if (!retryable || attempt === 10) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 500));
+        }
+      }
     },
     sql: (statements) => adminQuery(url.toString(), statements),
     snapshot: async () => {
