@@ -19,3 +19,17 @@ export function Dialog(props: { open: boolean; title: string; onClose: () => voi
     </dialog>
   );
 }
+
+/** A dialog's Cancel and confirming buttons; `submit` makes the confirming one submit its form. */
+export function DialogActions(props: { confirm: string; danger?: boolean; busy: boolean; onCancel: () => void; onConfirm?: () => void; submit?: boolean }) {
+  return (
+    <div className="dialog-actions">
+      <button type="button" className="btn btn-secondary" onClick={props.onCancel}>
+        Cancel
+      </button>
+      <button type={props.submit ? "submit" : "button"} className={props.danger ? "btn btn-danger" : "btn"} disabled={props.busy} onClick={props.onConfirm}>
+        {props.confirm}
+      </button>
+    </div>
+  );
+}

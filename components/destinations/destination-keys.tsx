@@ -4,7 +4,7 @@
 // its hint (the last four characters) does.
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
-import { Dialog } from "@/components/dialog";
+import { Dialog, DialogActions } from "@/components/dialog";
 import { sendJson, type SendResult } from "@/components/send-json";
 
 export interface DestinationRow {
@@ -113,34 +113,19 @@ export function DestinationKeys(props: { destinations: DestinationRow[]; canMana
               <input id="provider-api-key" name="apiKey" type="password" required minLength={8} maxLength={4096} autoComplete="off" spellCheck={false} />
               <span className="field-hint">Stored encrypted and used only by the proxy. Nobody can read it back here; the list shows its last four characters.</span>
             </div>
-            <div className="dialog-actions">
-              <button type="button" className="btn btn-secondary" onClick={() => setPending(null)}>
-                Cancel
-              </button>
-              <button type="submit" className="btn" disabled={busy}>
-                Save key
-              </button>
-            </div>
+            <DialogActions confirm="Save key" submit busy={busy} onCancel={() => setPending(null)} />
           </form>
         )}
         {pending?.action === "clear" && (
           <>
             <p>The proxy no longer holds a key for {pending.destination.name}; calls that need one fail until a new key is set.</p>
-            <div className="dialog-actions">
-              <button type="button" className="btn btn-secondary" onClick={() => setPending(null)}>
-                Cancel
-              </button>
-              <button
-                type="button"
-                className="btn btn-danger"
-                disabled={busy}
-                onClick={() =>
-                  run(() => sendJson(`/api/destinations/${encodeURIComponent(pending.destination.slug)}/provider-key`, "DELETE"), `Provider key of ${pending.destination.name} cleared.`)
-                }
-              >
-                Clear key
-              </button>
-            </div>
+            <DialogActions
+              confirm="Clear key"
+              danger
+              busy={busy}
+              onCancel={() => setPending(null)}
+              onConfirm={() => run(() => sendJson(`/api/destinations/${encodeURIComponent(pending.destination.slug)}/provider-key`, "DELETE"), `Provider key of ${pending.destination.name} cleared.`)}
+            />
           </>
         )}
       </Dialog>

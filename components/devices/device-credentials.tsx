@@ -4,7 +4,7 @@
 // the server keeps nothing but its hash.
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
-import { Dialog } from "@/components/dialog";
+import { Dialog, DialogActions } from "@/components/dialog";
 import { SecretLine } from "@/components/secret-line";
 import { sendJson, type SendResult } from "@/components/send-json";
 import { openAiSnippet } from "@/lib/devices/sdk-setup";
@@ -226,14 +226,7 @@ export function DeviceCredentials(props: {
                 ? `A new token with the label "${pending.credential.label}" and the same lifetime replaces ${pending.credential.tokenPrefix}…, which is revoked at once. ${props.device.name} fails until it has the new token.`
                 : `Calls with ${pending.credential.tokenPrefix}… are refused from the proxy's next inventory refresh, within seconds. This cannot be undone.`}
             </p>
-            <div className="dialog-actions">
-              <button type="button" className="btn btn-secondary" onClick={() => setPending(null)}>
-                Cancel
-              </button>
-              <button type="button" className={pending.action === "rotate" ? "btn" : "btn btn-danger"} disabled={busy} onClick={onConfirm}>
-                {pending.action === "rotate" ? "Rotate token" : "Revoke token"}
-              </button>
-            </div>
+            <DialogActions confirm={pending.action === "rotate" ? "Rotate token" : "Revoke token"} danger={pending.action !== "rotate"} busy={busy} onCancel={() => setPending(null)} onConfirm={onConfirm} />
           </>
         )}
       </Dialog>

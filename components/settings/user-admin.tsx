@@ -4,7 +4,7 @@
 // change, a reset and disabling each end the person's sessions, so each is confirmed.
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
-import { Dialog } from "@/components/dialog";
+import { Dialog, DialogActions } from "@/components/dialog";
 import { sendJson, type SendResult } from "@/components/send-json";
 import type { Role } from "@/lib/db";
 
@@ -172,22 +172,16 @@ export function UserAdmin(props: { users: UserRow[]; roleLabels: Record<Role, st
         {pending && (
           <>
             <p>{pending.consequence}</p>
-            <div className="dialog-actions">
-              <button type="button" className="btn btn-secondary" onClick={() => setPending(null)}>
-                Cancel
-              </button>
-              <button
-                type="button"
-                className={pending.danger ? "btn btn-danger" : "btn"}
-                disabled={busy}
-                onClick={async () => {
-                  await pending.apply();
-                  setPending(null);
-                }}
-              >
-                {pending.confirm}
-              </button>
-            </div>
+            <DialogActions
+              confirm={pending.confirm}
+              danger={pending.danger}
+              busy={busy}
+              onCancel={() => setPending(null)}
+              onConfirm={async () => {
+                await pending.apply();
+                setPending(null);
+              }}
+            />
           </>
         )}
       </Dialog>

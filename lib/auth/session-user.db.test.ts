@@ -6,34 +6,24 @@ import { hashPassword } from "@/lib/auth/password";
 import { sessionCallbacks } from "@/lib/auth/options";
 import { activeSessionUser, type SessionUser } from "@/lib/auth/session-user";
 import { signInWithPassword } from "@/lib/auth/sign-in";
-import { openLedgerStore } from "@/lib/ledger";
-import { generateSigningKey } from "@/lib/ledger/keys";
 import { LogWriter } from "@/lib/ledger/log-writer";
-import type { LedgerStore } from "@/lib/ledger/store";
-import { createTestDatabase, type TestDatabase } from "@/lib/testing/test-database";
+import { startAdminLedger, type AdminLedger } from "@/lib/testing/admin-ledger";
+import type { TestDatabase } from "@/lib/testing/test-database";
 import { resetPassword, updateUser } from "@/lib/users/manage-users";
 
 let t: TestDatabase;
-let store: LedgerStore;
-let writer: LogWriter;
 let admin: SessionUser;
 let record: LogWriter["append"];
 const secret = "a-test-secret-that-is-at-least-32-characters-long";
 const limits = { maxFailuresPerAccount: 50, maxFailuresPerAddress: 50, windowSeconds: 900 };
 
+let setup: AdminLedger;
+
 beforeAll(async () => {
-  t = await createTestDatabase();
-  store = openLedgerStore({ provider: t.provider, url: t.url });
-  writer = await LogWriter.open({ store, key: generateSigningKey(), log: { id: "app-sessions", name: "app", writer: "app" }, checkpointEvery: 100, checkpointSeconds: 3600 });
-  record = (input) => writer.append(input);
-  const bootstrap = await t.db.user.create({ data: { email: "admin@test.example", name: "Admin", role: "ADMIN" } });
-  admin = { id: bootstrap.id, email: bootstrap.email, name: bootstrap.name, role: "ADMIN" };
+  setup = await startAdminLedger({ logId: "app-sessions" });
+  ({ t, record, admin } = setup);
 });
-afterAll(async () => {
-  await writer?.close();
-  await store?.close();
-  await t?.drop();
-});
+afterAll(() => setup?.close());
 
 async function newUser(email: string) {
   const password = "first-password";

@@ -2,14 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyPassword } from "@/lib/auth/password";
 import type { SessionUser } from "@/lib/auth/session";
 import { AppError } from "@/lib/errors";
-import { openLedgerStore } from "@/lib/ledger";
 import { stateHash } from "@/lib/ledger/admin-change";
-import { generateSigningKey } from "@/lib/ledger/keys";
 import { LogWriter } from "@/lib/ledger/log-writer";
 import { parseEnvelope } from "@/lib/ledger/record";
 import type { LedgerStore } from "@/lib/ledger/store";
 import { verifyLedger } from "@/lib/ledger/verify";
-import { createTestDatabase, type TestDatabase } from "@/lib/testing/test-database";
+import { startAdminLedger, type AdminLedger } from "@/lib/testing/admin-ledger";
+import type { TestDatabase } from "@/lib/testing/test-database";
 import { createUser, listUsers, resetPassword, updateUser } from "@/lib/users/manage-users";
 
 let t: TestDatabase;
@@ -18,19 +17,13 @@ let writer: LogWriter;
 let admin: SessionUser;
 let record: LogWriter["append"];
 
+let setup: AdminLedger;
+
 beforeAll(async () => {
-  t = await createTestDatabase();
-  store = openLedgerStore({ provider: t.provider, url: t.url });
-  writer = await LogWriter.open({ store, key: generateSigningKey(), log: { id: "app-users", name: "app", writer: "app" }, checkpointEvery: 100, checkpointSeconds: 3600 });
-  record = (input) => writer.append(input);
-  const bootstrap = await t.db.user.create({ data: { email: "admin@test.example", name: "Admin", role: "ADMIN" } });
-  admin = { id: bootstrap.id, email: bootstrap.email, name: bootstrap.name, role: "ADMIN" };
+  setup = await startAdminLedger({ logId: "app-users" });
+  ({ t, store, writer, record, admin } = setup);
 });
-afterAll(async () => {
-  await writer?.close();
-  await store?.close();
-  await t?.drop();
-});
+afterAll(() => setup?.close());
 
 const codeOf = (promise: Promise<unknown>) =>
   promise.then(
