@@ -67,7 +67,7 @@ export async function handleOversight(options: {
     const callRecord = await options.ledger.readRecordById(input.callRecordId);
     const ownCall = callRecord
       ? callRecord.kind === "ai_call" && (JSON.parse(callRecord.envelope) as { body: { context: { device: string | null } } }).body.context.device === device.slug
-      : options.spool.has(input.callRecordId);
+      : options.spool.holdsCallBy({ id: input.callRecordId, device: device.slug });
     if (!ownCall) throw new ProxyError({ code: "unknown_call_record", message: `No AI call ${input.callRecordId} by device ${device.slug}.` });
     const operator = await options.operators.resolve({ headers: request.headers, issuers: options.snapshot.issuers, mayAssertOperator: device.mayAssertOperator, now: options.now });
     const id = uuidv7(options.now);

@@ -603,14 +603,26 @@ describe("other payloads and a ledger that cannot write", () => {
     // The refused call, the forwarded call and its result wait in the spool.
     expect(broken.spool.size).toBe(3);
     expect(broken.spool.has(callRecordId)).toBe(true);
+    // A decision on a call still in the spool: only the device that made the call may
+    // report one, and it waits in the spool too.
+    const decide = (device: string) =>
+      broken.proxy.handle(
+        new Request("http://edge.local/_conduit/oversight", { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${f.tokens[device]}` }, body: JSON.stringify({ callRecordId, decision: "accepted" }) }),
+        { path: "/_conduit/oversight", sourceAddress: null },
+      );
+    const fromOther = await decide("aug-pdm-spindle");
+    expect(fromOther.status).toBe(404);
+    expect(((await fromOther.json()) as { error: { code: string } }).error.code).toBe("unknown_call_record");
+    expect((await decide("aug-qi-camera-l3")).status).toBe(201);
+    expect(broken.spool.size).toBe(4);
     await broken.close();
 
     const up = await LogWriter.open({ store: f.store, key: generateSigningKey(), log: { id: logId, name: "edge-down", writer: "test" }, checkpointEvery: 1000, checkpointSeconds: 3600 });
     const recovered = createProxyRuntime({ config: f.config, db: f.db, log: up, store: f.store, logger: silent });
-    expect(await recovered.replaySpool()).toBe(3);
+    expect(await recovered.replaySpool()).toBe(4);
     expect(recovered.spool.size).toBe(0);
     const replayed = await f.store.readRecords({ logId, fromSeq: 0, limit: 10 });
-    expect(replayed.map((r) => r.kind).sort()).toEqual(["ai_call", "ai_call_denied", "ai_call_result"]);
+    expect(replayed.map((r) => r.kind).sort()).toEqual(["ai_call", "ai_call_denied", "ai_call_result", "oversight_decision"]);
     expect(replayed.find((r) => r.kind === "ai_call")!.id).toBe(callRecordId);
     // Replaying again finds nothing left and writes nothing twice.
     expect(await recovered.replaySpool()).toBe(0);

@@ -16,21 +16,33 @@ export interface SpooledRecord {
 
 const lineSchema = z.object({ id: z.string(), kind: z.string(), body: z.unknown() });
 
+/** The device an ai_call record names, else null. */
+function callingDevice(record: SpooledRecord): string | null {
+  if (record.kind !== "ai_call") return null;
+  return (record.body as { context?: { device?: string | null } }).context?.device ?? null;
+}
+
 export class Spool {
   private tail: Promise<void> = Promise.resolve();
-  private readonly pendingIds = new Set<string>();
+  /** Record id -> the device of a spooled call (null for other records). */
+  private readonly pending = new Map<string, string | null>();
 
   constructor(private readonly options: { file: string }) {
     ensurePrivateDir(path.dirname(options.file));
-    for (const record of this.read()) this.pendingIds.add(record.id);
+    for (const record of this.read()) this.pending.set(record.id, callingDevice(record));
   }
 
   get size(): number {
-    return this.pendingIds.size;
+    return this.pending.size;
   }
 
   has(id: string): boolean {
-    return this.pendingIds.has(id);
+    return this.pending.has(id);
+  }
+
+  /** Whether an ai_call record by `device` waits here under `id` (a device reports oversight only on its own calls). */
+  holdsCallBy(options: { id: string; device: string }): boolean {
+    return this.pending.get(options.id) === options.device;
   }
 
   /** Appends one record and resolves once it is on disk. Writes are serialised. */
@@ -44,7 +56,7 @@ export class Spool {
       } finally {
         await handle.close();
       }
-      this.pendingIds.add(record.id);
+      this.pending.set(record.id, callingDevice(record));
     });
     this.tail = written.catch(() => undefined);
     return written;
@@ -76,7 +88,7 @@ export class Spool {
       try {
         for (const record of records) {
           if (!(await options.exists(record.id))) await options.append(record);
-          this.pendingIds.delete(record.id);
+          this.pending.delete(record.id);
           done++;
         }
       } finally {
