@@ -31,3 +31,20 @@ describe.skipIf(process.env.DATABASE_URL?.startsWith("postgres"))("migrations on
     }
   });
 });
+
+describe.skipIf(process.env.DATABASE_URL?.startsWith("postgres"))("pending migrations while the database is in use", () => {
+  it("fails saying which migrations wait and what to do, not only with the engine's error", () => {
+    const busy = path.join(dir, "busy.db");
+    migrateDeploy({ url: `file:${busy}`, quiet: true });
+    // An upgrade brings a migration the running app's database has not applied.
+    const running = new Database(busy);
+    running.pragma("journal_mode = WAL");
+    const [latest] = running.prepare(`SELECT migration_name FROM _prisma_migrations ORDER BY migration_name DESC LIMIT 1`).pluck().all() as string[];
+    running.prepare(`DELETE FROM _prisma_migrations WHERE migration_name = ?`).run(latest);
+    try {
+      expect(() => migrateDeploy({ url: `file:${busy}`, quiet: true })).toThrow(`1 migration(s) to apply (${latest}). Applying them needs the database to itself: stop the app and any edge proxy using it, then start again.`);
+    } finally {
+      running.close();
+    }
+  });
+});

@@ -9,12 +9,12 @@ import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { logger } from "@/lib/logger";
 import { signInWithPassword } from "@/lib/auth/sign-in";
+import { forwardedClient } from "@/proxy/source-address";
 
 /** The caller's address as our server saw it (scripts/serve.ts overwrites what the client sent). */
 export function clientAddress(headers: Record<string, string | string[] | undefined> | Headers): string {
   const get = (name: string) => (headers instanceof Headers ? headers.get(name) : [headers[name]].flat()[0]);
-  const forwarded = get("x-forwarded-for")?.split(",").map((s) => s.trim()).filter(Boolean);
-  return forwarded?.at(-1) ?? get("x-real-ip") ?? "unknown";
+  return forwardedClient(get("x-forwarded-for")) ?? get("x-real-ip") ?? "unknown";
 }
 
 function identityProviders(): NextAuthOptions["providers"] {
