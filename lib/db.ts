@@ -35,10 +35,19 @@ function createSqliteClient(url: string) {
 /** One client type for both providers: the models are identical by construction (prisma/schema.prisma). */
 export type Db = ReturnType<typeof createSqliteClient>;
 
+const providers = new WeakMap<Db, "sqlite" | "postgresql">();
+
 export function createDb(url: string): Db {
-  if (url.startsWith("file:")) return createSqliteClient(url);
-  const adapter = new PrismaPg({ connectionString: url });
-  return new PostgresClient({ adapter, omit: omitSecrets }) as unknown as Db;
+  const client = url.startsWith("file:") ? createSqliteClient(url) : (new PostgresClient({ adapter: new PrismaPg({ connectionString: url }), omit: omitSecrets }) as unknown as Db);
+  providers.set(client, url.startsWith("file:") ? "sqlite" : "postgresql");
+  return client;
+}
+
+/** The database behind a client, for the few queries written in SQL (placeholders and plans differ). */
+export function dbProvider(client: Db): "sqlite" | "postgresql" {
+  const provider = providers.get(client);
+  if (!provider) throw new Error("dbProvider: this client was not made by createDb");
+  return provider;
 }
 
 const globalForDb = globalThis as unknown as { conduitDb?: Db };

@@ -50,6 +50,7 @@ export const recordKindLabels: Record<string, string> = {
   admin_change: "Admin change",
   report_submission: "Report submission",
   evidence_download: "Evidence download",
+  records_export: "Records export",
 };
 
 export function humanize(value: string): string {

@@ -115,6 +115,8 @@ export const recordBodies = {
   }),
   evidence_download: canonicalObject({ actor, packId: id, pdfSha256: hashHex, bundleSha256: hashHex })
     .strict(),
+  // Written before an export of the records explorer streams: who took which records out.
+  records_export: canonicalObject({ actor, format: z.enum(["csv", "jsonl"]), filter: z.string().max(4096) }),
 } as const;
 
 export type RecordKind = keyof typeof recordBodies;

@@ -1,0 +1,204 @@
+// The records explorer on a real database: records appended through the ledger are
+// projected into the index, every filter finds exactly its records, keyset pages walk
+// the whole set without gaps or repeats, two indexers never index a record twice, and
+// each filter's query is planned on the index led by its column.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { dbProvider } from "@/lib/db";
+import { openLedgerStore } from "@/lib/ledger";
+import { generateSigningKey } from "@/lib/ledger/keys";
+import { LogWriter } from "@/lib/ledger/log-writer";
+import type { LedgerStore } from "@/lib/ledger/store";
+import { parseRecordQuery, type RecordFilter } from "@/lib/records/record-filter";
+import { indexPendingRecords } from "@/lib/records/record-index";
+import { queryRecords, recordsSql } from "@/lib/records/query-records";
+import { exportRecords } from "@/lib/records/export-records";
+import { callWithResult, refusal } from "@/lib/testing/call-records";
+import { adminChange } from "@/lib/testing/ledger-fixtures";
+import { createTestDatabase, type TestDatabase } from "@/lib/testing/test-database";
+
+const t0 = Date.parse("2026-11-02T06:00:00.000Z");
+const minute = 60_000;
+let database: TestDatabase;
+let store: LedgerStore;
+let clock = t0;
+let total = 0;
+const copilotCalls: string[] = [];
+
+async function openWriter(id: string) {
+  return LogWriter.open({ store, key: generateSigningKey(), log: { id, name: id, writer: "test" }, checkpointEvery: 1000, checkpointSeconds: 3600, now: () => new Date(clock) });
+}
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  store = openLedgerStore({ provider: database.provider, url: database.url });
+  const writer = await openWriter("edge-test");
+  const append = async (input: { kind: string; body: unknown; id?: string }) => {
+    clock += minute;
+    total += 1;
+    return writer.append(input);
+  };
+  for (let i = 0; i < 30; i++) {
+    const { call, result } = callWithResult({ device: "aug-pdm-spindle", at: clock + minute });
+    await append(call);
+    await append(result);
+  }
+  for (let i = 0; i < 5; i++) {
+    const { id, call, result } = callWithResult({
+      device: "aug-wi-copilot",
+      zone: "augsburg-l2-supervisory",
+      workstation: "aug-hmi-h2-07",
+      conduit: "aug-l2-to-azure-copilot",
+      destination: "azure-openai-weu",
+      model: "gpt-4o",
+      outcome: "redacted",
+      level: "CONFIDENTIAL",
+      labels: { personal_data: 2, ot_asset_tag: 1 },
+      operator: { id: "operator@nordwerk.example", assurance: "verified" },
+      at: clock + minute,
+    });
+    copilotCalls.push(id);
+    await append(call);
+    await append(result);
+  }
+  for (let i = 0; i < 3; i++) await append(refusal({ device: "avr-qi-casting", plant: "aveiro", zone: "aveiro-l2-supervisory", workstation: "avr-qi-cast01", code: "conduit_not_authorized", at: clock }));
+  await append(adminChange(1));
+  await writer.close();
+});
+
+afterAll(async () => {
+  await store?.close();
+  await database?.drop();
+});
+
+const find = (filter: Record<string, string>, limit = 200) =>
+  queryRecords({ db: database.db, query: parseRecordQuery({ params: new URLSearchParams(filter), defaultTimeZone: "UTC" }), limit });
+
+describe("the records index", () => {
+  it("projects every record once, and completes each call's row from its result", async () => {
+    const progress = await indexPendingRecords({ db: database.db, batchSize: 16 });
+    expect(progress).toEqual({ indexed: total, behind: 0 });
+    expect(await indexPendingRecords({ db: database.db })).toEqual({ indexed: 0, behind: 0 });
+    expect(await database.db.recordIndex.count()).toBe(total);
+    const call = await database.db.recordIndex.findUniqueOrThrow({ where: { recordId: copilotCalls[0]! } });
+    expect(call).toMatchObject({ kind: "ai_call", device: "aug-wi-copilot", outcome: "redacted", level: "CONFIDENTIAL", labels: "ot_asset_tag personal_data", operator: "operator@nordwerk.example", assurance: "verified", result: "completed", durationMs: 412.5, inputTokens: 120, outputTokens: 48 });
+    expect(await database.db.recordIndexLabel.count({ where: { label: "personal_data" } })).toBe(5);
+  });
+
+  it("finds exactly the records of each filter", async () => {
+    expect((await find({ device: "aug-wi-copilot" })).rows.map((r) => r.recordId).sort()).toEqual([...copilotCalls].sort());
+    expect((await find({ outcome: "refused" })).rows).toHaveLength(3);
+    expect((await find({ plant: "aveiro" })).rows.every((r) => r.code === "conduit_not_authorized")).toBe(true);
+    expect((await find({ label: "personal_data" })).rows).toHaveLength(5);
+    expect((await find({ label: "personal_data", device: "aug-pdm-spindle" })).rows).toHaveLength(0);
+    expect((await find({ level: "CONFIDENTIAL", conduit: "aug-l2-to-azure-copilot", operator: "operator@nordwerk.example" })).rows).toHaveLength(5);
+    expect((await find({ kind: "ai_call_result" })).rows).toHaveLength(35);
+    expect((await find({ kind: "admin_change" })).rows[0]!.actor).toBe("admin@nordwerk.example");
+    expect((await find({ log: "edge-test" })).rows).toHaveLength(total);
+    // A call's id finds the call and its result; a leaf hash finds its record.
+    expect((await find({ q: copilotCalls[1]! })).rows.map((r) => r.kind).sort()).toEqual(["ai_call", "ai_call_result"]);
+    const leaf = (await database.db.auditRecord.findFirstOrThrow({ where: { id: copilotCalls[2]! } })).leafHash;
+    expect((await find({ q: leaf.toUpperCase() })).rows.map((r) => r.recordId)).toEqual([copilotCalls[2]]);
+  });
+
+  it("bounds a time range in the zone it was given in", async () => {
+    // 07:00 to 07:10 in Berlin is 06:00 to 06:10 UTC: the first ten records after t0 (one a minute).
+    const rows = (await find({ from: "2026-11-02T07:00", to: "2026-11-02T07:10", tz: "Europe/Berlin" })).rows;
+    expect(rows).toHaveLength(9);
+    expect(rows.every((r) => r.at >= "2026-11-02T06:00:00.000Z" && r.at < "2026-11-02T06:10:00.000Z")).toBe(true);
+  });
+
+  it("walks every record by keyset pages, newest or oldest first, without gaps or repeats", async () => {
+    for (const sort of ["newest", "oldest"] as const) {
+      const seen: string[] = [];
+      let after: string | null = null;
+      do {
+        const params = new URLSearchParams({ sort, ...(after ? { after } : {}) });
+        const page = await queryRecords({ db: database.db, query: parseRecordQuery({ params, defaultTimeZone: "UTC" }), limit: 7 });
+        seen.push(...page.rows.map((r) => `${r.at}|${r.recordId}`));
+        after = page.next;
+      } while (after);
+      expect(seen).toHaveLength(total);
+      expect(new Set(seen).size).toBe(total);
+      const ordered = [...seen].sort();
+      expect(seen).toEqual(sort === "oldest" ? ordered : ordered.reverse());
+    }
+  });
+
+  it("exports what the filter matches, and records the export first", async () => {
+    const appended: { kind: string; body: unknown }[] = [];
+    const stream = await exportRecords({
+      db: database.db,
+      record: async (input) => appended.push(input),
+      actor: { id: "u1", email: "auditor@nordwerk.example", name: "Pieter", role: "AUDITOR" },
+      filter: { device: "aug-wi-copilot" },
+      sort: "oldest",
+      format: "csv",
+    });
+    expect(appended).toEqual([{ kind: "records_export", body: { actor: { userId: "u1", email: "auditor@nordwerk.example", role: "AUDITOR" }, format: "csv", filter: "device=aug-wi-copilot&sort=oldest" } }]);
+    const lines = (await new Response(stream).text()).trimEnd().split("\r\n");
+    expect(lines[0]!.startsWith("recordId,logId,seq,kind,at,")).toBe(true);
+    expect(lines.slice(1).map((l) => l.split(",")[0])).toEqual(copilotCalls);
+  });
+
+  it("indexes a batch once when two indexers run at the same time", async () => {
+    clock += minute;
+    const writer = await openWriter("edge-race");
+    await Promise.all(Array.from({ length: 50 }, (_, i) => writer.append(adminChange(100 + i))));
+    await writer.close();
+    const runs = await Promise.all([indexPendingRecords({ db: database.db, batchSize: 10 }), indexPendingRecords({ db: database.db, batchSize: 10 })]);
+    expect(runs[0]!.indexed + runs[1]!.indexed).toBe(50);
+    expect(await database.db.recordIndex.count({ where: { logId: "edge-race" } })).toBe(50);
+  });
+});
+
+describe("query plans", () => {
+  const single: [string, RecordFilter, string][] = [
+    ["no filter", {}, "RecordIndex_at_recordId_idx"],
+    ["a time range", { from: "2026-11-02T06:00:00.000Z" }, "RecordIndex_at_recordId_idx"],
+    ["a device", { device: "aug-wi-copilot" }, "RecordIndex_device_at_recordId_idx"],
+    ["a plant", { plant: "aveiro" }, "RecordIndex_plant_at_recordId_idx"],
+    ["a zone", { zone: "aveiro-l2-supervisory" }, "RecordIndex_zone_at_recordId_idx"],
+    ["a workstation", { workstation: "aug-hmi-h2-07" }, "RecordIndex_workstation_at_recordId_idx"],
+    ["an operator", { operator: "operator@nordwerk.example" }, "RecordIndex_operator_at_recordId_idx"],
+    ["a destination", { destination: "openai-eu" }, "RecordIndex_destination_at_recordId_idx"],
+    ["a conduit", { conduit: "aug-l2-to-azure-copilot" }, "RecordIndex_conduit_at_recordId_idx"],
+    ["a model", { model: "gpt-4o" }, "RecordIndex_model_at_recordId_idx"],
+    ["an outcome", { outcome: "refused" }, "RecordIndex_outcome_at_recordId_idx"],
+    ["a level", { level: "RESTRICTED" }, "RecordIndex_level_at_recordId_idx"],
+    ["a kind", { kind: "ai_call" }, "RecordIndex_kind_at_recordId_idx"],
+    ["a log", { log: "edge-test" }, "RecordIndex_logId_at_recordId_idx"],
+    ["a label", { label: "personal_data" }, "RecordIndexLabel_pkey"],
+  ];
+
+  async function plan(filter: RecordFilter): Promise<string> {
+    const db = database.db;
+    const provider = dbProvider(db);
+    const { sql, params } = recordsSql({ provider, filter, sort: "newest", after: { at: "2026-12-01T00:00:00.000Z", recordId: "z" }, limit: 51 });
+    if (provider === "sqlite") {
+      const rows = await db.$queryRawUnsafe<{ detail: string }[]>(`EXPLAIN QUERY PLAN ${sql}`, ...params);
+      return rows.map((r) => r.detail).join("\n");
+    }
+    // A test table is tiny, so PostgreSQL would rather read it whole; ask for its index plan.
+    return db.$transaction(async (tx) => {
+      await tx.$executeRawUnsafe("SET LOCAL enable_seqscan = off");
+      await tx.$executeRawUnsafe("SET LOCAL enable_bitmapscan = off");
+      await tx.$executeRawUnsafe("SET LOCAL enable_sort = off");
+      const rows = await tx.$queryRawUnsafe<{ "QUERY PLAN": string }[]>(`EXPLAIN ${sql}`, ...params);
+      return rows.map((r) => r["QUERY PLAN"]).join("\n");
+    });
+  }
+
+  it.each(single)("the first page of %s reads the index led by its column, in order", async (_, filter, index) => {
+    const text = await plan(filter);
+    // SQLite names the label table's primary key after its own rule.
+    const expected = dbProvider(database.db) === "sqlite" && index === "RecordIndexLabel_pkey" ? "sqlite_autoindex_RecordIndexLabel_1" : index;
+    expect(text).toContain(expected);
+    expect(text).not.toMatch(/TEMP B-TREE FOR ORDER BY|^\s*Sort\b|-> {2}Sort\b/m);
+  });
+
+  it("a record id or hash is found through the key and hash indexes, not a scan", async () => {
+    const text = await plan({ q: "f".repeat(64) });
+    expect(text).toMatch(/RecordIndex_leafHash_idx|leafHash/);
+    expect(text).not.toMatch(/SCAN r\b(?! USING)|Seq Scan/);
+  });
+});
