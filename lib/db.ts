@@ -35,19 +35,26 @@ function createSqliteClient(url: string) {
 /** One client type for both providers: the models are identical by construction (prisma/schema.prisma). */
 export type Db = ReturnType<typeof createSqliteClient>;
 
-const providers = new WeakMap<Db, "sqlite" | "postgresql">();
+// Kept on the client itself: Next.js may load this module more than once, and the client
+// is shared between those copies through globalThis.
+const urlKey = Symbol.for("conduit-ledger.db-url");
 
 export function createDb(url: string): Db {
   const client = url.startsWith("file:") ? createSqliteClient(url) : (new PostgresClient({ adapter: new PrismaPg({ connectionString: url }), omit: omitSecrets }) as unknown as Db);
-  providers.set(client, url.startsWith("file:") ? "sqlite" : "postgresql");
+  Object.defineProperty(client, urlKey, { value: url, enumerable: false });
   return client;
+}
+
+/** The URL a client was made for, for the few modules that reach the database through its driver. */
+export function dbUrl(client: Db): string {
+  const url = (client as unknown as Record<symbol, string | undefined>)[urlKey];
+  if (!url) throw new Error("dbUrl: this client was not made by createDb");
+  return url;
 }
 
 /** The database behind a client, for the few queries written in SQL (placeholders and plans differ). */
 export function dbProvider(client: Db): "sqlite" | "postgresql" {
-  const provider = providers.get(client);
-  if (!provider) throw new Error("dbProvider: this client was not made by createDb");
-  return provider;
+  return dbUrl(client).startsWith("file:") ? "sqlite" : "postgresql";
 }
 
 const globalForDb = globalThis as unknown as { conduitDb?: Db };

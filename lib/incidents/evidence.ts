@@ -11,7 +11,7 @@ import { recordKindLabels } from "@/lib/format";
 import { applyIncidentChange, isUniqueViolation, loadIncident, recordIncidentChange, type LedgerAppend, type LoadedIncident } from "@/lib/incidents/incident-state";
 import type { EvidenceLinkInput } from "@/lib/incidents/inputs";
 import { canonicalJson, sha256Hex } from "@/lib/ledger/record";
-import { summarizeRecord } from "@/lib/ledger/status";
+import { summarizeRecord } from "@/lib/records/project-record";
 
 export const evidenceKindLabels: Record<EvidenceKind, string> = {
   LEDGER_RECORD: "Ledger record",
@@ -43,7 +43,7 @@ async function loadTarget(options: { db: Db; kind: EvidenceKind; targetId: strin
     case "LEDGER_RECORD": {
       const r = await db.auditRecord.findUnique({ where: { id: targetId }, select: { id: true, logId: true, seq: true, kind: true, at: true, leafHash: true, keyId: true, envelope: true } });
       if (!r) return null;
-      const summary = summarizeRecord(r.kind, r.envelope);
+      const summary = summarizeRecord({ kind: r.kind, envelope: r.envelope });
       return {
         label: truncate(`${recordKindLabels[r.kind] ?? r.kind} ${r.logId} #${r.seq}: ${summary}`, 300),
         snapshot: { id: r.id, logId: r.logId, seq: r.seq, kind: r.kind, at: r.at, leafHash: r.leafHash, keyId: r.keyId, summary },
@@ -180,7 +180,7 @@ export async function findEvidenceCandidates(options: {
         take,
         select: { id: true, logId: true, seq: true, kind: true, at: true, envelope: true },
       });
-      candidates = rows.map((r) => ({ id: r.id, label: summarizeRecord(r.kind, r.envelope), detail: `${recordKindLabels[r.kind] ?? r.kind} · ${r.logId} #${r.seq}`, at: r.at }));
+      candidates = rows.map((r) => ({ id: r.id, label: summarizeRecord({ kind: r.kind, envelope: r.envelope }), detail: `${recordKindLabels[r.kind] ?? r.kind} · ${r.logId} #${r.seq}`, at: r.at }));
       break;
     }
     case "ANOMALY": {

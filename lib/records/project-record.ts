@@ -149,6 +149,14 @@ function envelopeBody(text: string): Body | null {
   }
 }
 
+const noNames: ProjectionNames = { incidentReference: () => undefined };
+
+/** The summary of a stored record, from its envelope text. */
+export function summarizeRecord(options: { kind: string; envelope: string; names?: ProjectionNames }): string {
+  const body = envelopeBody(options.envelope);
+  return body ? summarize({ kind: options.kind, body, names: options.names ?? noNames }) : "(unreadable envelope)";
+}
+
 /** One line that says what a record is about, written for people. */
 export function summarize(options: { kind: string; body: Body; names: ProjectionNames }): string {
   const { kind, body, names } = options;

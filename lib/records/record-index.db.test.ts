@@ -140,6 +140,20 @@ describe("the records index", () => {
     expect(lines.slice(1).map((l) => l.split(",")[0])).toEqual(copilotCalls);
   });
 
+  it("stops reading when the client leaves an export, holding nothing open", async () => {
+    const stream = await exportRecords({ db: database.db, record: async () => undefined, actor: { id: "u1", email: "a@b.example", name: "A", role: "AUDITOR" }, filter: {}, sort: "newest", format: "jsonl" });
+    const reader = stream.getReader();
+    const first = await reader.read();
+    expect(new TextDecoder().decode(first.value).split("\n")[0]).toContain('"recordId"');
+    await reader.cancel();
+    // The database takes writes at once (no read transaction or lock left behind).
+    clock += minute;
+    const writer = await openWriter("edge-after-export");
+    await writer.append(adminChange(99));
+    await writer.close();
+    expect(await indexPendingRecords({ db: database.db, budgetMs: 5_000 })).toEqual({ indexed: 1, behind: 0 });
+  });
+
   it("indexes a batch once when two indexers run at the same time", async () => {
     clock += minute;
     const writer = await openWriter("edge-race");

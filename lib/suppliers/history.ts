@@ -3,7 +3,8 @@
 // Administrative changes are few next to AI calls, and the (kind, at) index keeps the
 // search to them.
 import type { Db } from "@/lib/db";
-import { summarizeRecord, type RecordSummary } from "@/lib/ledger/status";
+import type { RecordSummary } from "@/lib/ledger/status";
+import { summarizeRecord } from "@/lib/records/project-record";
 
 export async function supplierHistory(options: { db: Db; entityIds: string[]; take: number }): Promise<RecordSummary[]> {
   if (options.entityIds.length === 0) return [];
@@ -14,5 +15,5 @@ export async function supplierHistory(options: { db: Db; entityIds: string[]; ta
     take: options.take,
     select: { id: true, logId: true, seq: true, kind: true, at: true, envelope: true },
   });
-  return rows.map((r) => ({ id: r.id, logId: r.logId, seq: r.seq, kind: r.kind, at: r.at, summary: summarizeRecord(r.kind, r.envelope) }));
+  return rows.map((r) => ({ id: r.id, logId: r.logId, seq: r.seq, kind: r.kind, at: r.at, summary: summarizeRecord({ kind: r.kind, envelope: r.envelope }) }));
 }

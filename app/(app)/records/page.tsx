@@ -2,45 +2,109 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { Card, Stat } from "@/components/card";
 import { PageHeader } from "@/components/page-header";
+import { FilterChips, RecordFilters, type FilterValues } from "@/components/records/record-filters";
+import { RecordsTable, type ExplorerRow } from "@/components/records/records-table";
 import { VerifyLedgerButton } from "@/components/records/verify-ledger-button";
 import { can } from "@/lib/auth/roles";
 import { requirePageUser } from "@/lib/auth/session";
 import { db } from "@/lib/db";
+import { AppError } from "@/lib/errors";
 import { formatDateTime, recordKindLabels } from "@/lib/format";
 import { openAppLedger } from "@/lib/ledger";
-import { recordKinds } from "@/lib/ledger/record";
-import { ledgerStatus, listRecords } from "@/lib/ledger/status";
+import { ledgerStatus } from "@/lib/ledger/status";
+import { listPlants, selectedPlant } from "@/lib/plants/selection";
+import { exploreRecords, explorerPageSize, type ExplorerPage } from "@/lib/records/explore-records";
+import { explorerOptions } from "@/lib/records/explorer-options";
+import { exactFields } from "@/lib/records/record-filter";
+import type { IndexRow } from "@/lib/records/project-record";
+import { builtInLabels } from "@/proxy/classify/labels";
 
 export const metadata: Metadata = { title: "Audit records" };
 
-const pageSize = 50;
+const formFields = [...exactFields, "from", "to", "tz", "q", "sort"] as const;
+
+function explorerRow(row: IndexRow, timeZone: string): ExplorerRow {
+  return {
+    recordId: row.recordId,
+    when: formatDateTime({ date: new Date(row.at), timeZone }),
+    kind: row.kind,
+    kindLabel: recordKindLabels[row.kind] ?? row.kind,
+    summary: row.summary,
+    plant: row.plant,
+    zone: row.zone,
+    workstation: row.workstation,
+    device: row.device,
+    operator: row.operator,
+    assurance: row.assurance,
+    destination: row.destination,
+    conduit: row.conduit,
+    model: row.model,
+    outcome: row.outcome,
+    code: row.code,
+    level: row.level,
+    labels: row.labels.replace(/_/g, " "),
+    result: row.result,
+    durationMs: row.durationMs,
+    tokens: row.inputTokens === null && row.outputTokens === null ? null : `${row.inputTokens ?? "?"} / ${row.outputTokens ?? "?"}`,
+    log: `${row.logId} #${row.seq}`,
+  };
+}
 
 export default async function RecordsPage(props: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const user = await requirePageUser({ permission: "records:read" });
-  const params = await props.searchParams;
-  const page = Math.max(1, Number.parseInt(String(params.page ?? "1"), 10) || 1);
-  const kind = typeof params.kind === "string" ? params.kind : undefined;
-  const [status, list] = await Promise.all([
-    ledgerStatus({ store: (await openAppLedger()).store, db: db() }),
-    listRecords({ db: db(), kind, page, pageSize }),
-  ]);
-  const pages = Math.max(1, Math.ceil(list.total / pageSize));
-  const href = (next: { page?: number; kind?: string | null }) => {
-    const q = new URLSearchParams();
-    const k = next.kind === undefined ? list.kind : next.kind;
-    if (k) q.set("kind", k);
-    if ((next.page ?? 1) > 1) q.set("page", String(next.page));
-    return `/records${q.size ? `?${q}` : ""}`;
+  const raw = await props.searchParams;
+  const plants = await listPlants();
+  // The URL's plant wins; without one the plant selector's choice applies, and is written
+  // into the filter (and so into export links) so what is exported is what is shown.
+  const fromSelector = raw.plant === undefined ? await selectedPlant(plants) : null;
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(raw)) for (const v of Array.isArray(value) ? value : [value]) if (v !== undefined) params.append(key, v);
+  if (fromSelector) params.set("plant", fromSelector.slug);
+  const plantSlug = params.get("plant");
+  const plant = plants.find((p) => p.slug === plantSlug) ?? null;
+  const defaultTimeZone = plant?.timeZone ?? "UTC";
+  const columns = params.get("columns");
+
+  let page: ExplorerPage | null = null;
+  let problem: string | null = null;
+  try {
+    page = await exploreRecords({ db: db(), params, defaultTimeZone });
+  } catch (error) {
+    if (!(error instanceof AppError) || error.code !== "bad_request") throw error;
+    problem = error.message;
+  }
+  const values: FilterValues = {};
+  for (const field of formFields) {
+    const v = params.get(field);
+    if (v && v.length <= 300) values[field] = v;
+  }
+  values.tz ??= defaultTimeZone;
+  const timeZone = page?.query.timeZone ?? defaultTimeZone;
+  const [status, options] = await Promise.all([ledgerStatus({ store: (await openAppLedger()).store, db: db() }), explorerOptions({ db: db(), plant: plant?.slug ?? null })]);
+  const timeZones = [...new Set(["UTC", ...plants.map((p) => p.timeZone)])];
+
+  // The filter as applied, for the export and the next page (the view's columns aside).
+  const applied = new URLSearchParams(params);
+  applied.delete("after");
+  applied.delete("columns");
+  const exportHref = (format: string) => `/api/records/export?${new URLSearchParams([...applied, ["format", format]])}`;
+  const pageHref = (after: string | null) => {
+    const next = new URLSearchParams(applied);
+    if (after) next.set("after", after);
+    if (columns) next.set("columns", columns);
+    return `/records?${next}`;
   };
   const total = status.logs.reduce((n, l) => n + l.records, 0);
   const last = status.lastVerification;
+  const rows = page?.rows.map((r) => explorerRow(r, timeZone)) ?? [];
+  const sortLabel = page?.query.sort === "oldest" ? "oldest first" : "newest first";
 
   return (
     <>
       <PageHeader
         eyebrow="IEC 62443-3-3 SR 2.8, 2.12, 3.9"
         title="Audit records"
-        description="Every AI call, denied attempt, oversight decision and administrative change, signed and chained in a Merkle log. Open a record to check it in your browser."
+        description="Every AI call, refusal, oversight decision and administrative change, signed and chained in a Merkle log. Filter them, export what you filtered, open a record to check it in your browser."
       />
       <div className="stats">
         <Stat label="Records" value={total} hint={`in ${status.logs.length} log${status.logs.length === 1 ? "" : "s"}`} />
@@ -50,6 +114,47 @@ export default async function RecordsPage(props: { searchParams: Promise<Record<
           hint={last ? `${formatDateTime({ date: last.finishedAt, timeZone: "UTC" })}, ${last.records} records` : "run it below"}
         />
       </div>
+      <Card
+        id="records"
+        title="Records"
+        description={`Times in ${timeZone}, ${sortLabel}.${fromSelector ? ` Plant ${fromSelector.name} from the plant selector.` : ""}`}
+        actions={
+          page && (
+            <div className="row-actions">
+              <a className="btn btn-secondary btn-sm" href={exportHref("csv")} download>
+                Export CSV
+              </a>
+              <a className="btn btn-secondary btn-sm" href={exportHref("jsonl")} download>
+                Export JSON Lines
+              </a>
+            </div>
+          )
+        }
+      >
+        <RecordFilters values={values} options={options} builtInLabels={builtInLabels} timeZones={timeZones} columns={columns} />
+        <FilterChips values={values} columns={columns} />
+        {problem && (
+          <p className="notice notice-error" role="alert" style={{ margin: "0 18px 12px" }}>
+            This filter cannot be applied: {problem}
+          </p>
+        )}
+        {page && page.behind > 0 && (
+          <p className="notice notice-info" style={{ margin: "0 18px 12px" }}>
+            {page.behind.toLocaleString("en-GB")} recent records are still being indexed; they appear here within moments.
+          </p>
+        )}
+        {page && <RecordsTable rows={rows} caption="Records matching the filter" />}
+        {page && rows.length === 0 && <p className="table-empty">No records match this filter.</p>}
+        {page && (
+          <nav aria-label="Pages" className="table-foot explorer-pages">
+            <span>
+              {rows.length} record{rows.length === 1 ? "" : "s"} on this page (at most {explorerPageSize})
+            </span>
+            {page.query.after && <Link href={pageHref(null)}>First page</Link>}
+            {page.next && <Link href={pageHref(page.next)}>{page.query.sort === "oldest" ? "Newer" : "Older"} records</Link>}
+          </nav>
+        )}
+      </Card>
       <Card id="ledger-status" title="Ledger status" description="Each writer owns a log with its own signing key and signed checkpoints." actions={can(user.role, "ledger:verify") ? <VerifyLedgerButton /> : undefined}>
         <div className="table-wrap">
           <table className="data">
@@ -68,7 +173,9 @@ export default async function RecordsPage(props: { searchParams: Promise<Record<
                 return (
                   <tr key={log.logId}>
                     <td>
-                      <span className="mono">{log.logId}</span>
+                      <Link href={`/records?log=${encodeURIComponent(log.logId)}&plant=all`} className="mono">
+                        {log.logId}
+                      </Link>
                       <span className="sub">{log.writer === "app" ? "application" : log.writer}</span>
                     </td>
                     <td className="num">{log.records}</td>
@@ -93,57 +200,6 @@ export default async function RecordsPage(props: { searchParams: Promise<Record<
           </table>
           {status.logs.length === 0 && <p className="table-empty">No log yet: the first record creates it.</p>}
         </div>
-      </Card>
-      <Card id="records" title="Records" description={`${list.total} record${list.total === 1 ? "" : "s"}${list.kind ? ` of kind ${recordKindLabels[list.kind] ?? list.kind}` : ""}, newest first.`}>
-        <nav aria-label="Record kinds" className="table-tools" style={{ justifyContent: "flex-start", flexWrap: "wrap" }}>
-          <Link href={href({ kind: null })} aria-current={list.kind === null ? "page" : undefined} className={`btn btn-sm ${list.kind === null ? "" : "btn-secondary"}`}>
-            All
-          </Link>
-          {recordKinds.map((k) => (
-            <Link key={k} href={href({ kind: k })} aria-current={list.kind === k ? "page" : undefined} className={`btn btn-sm ${list.kind === k ? "" : "btn-secondary"}`}>
-              {recordKindLabels[k] ?? k}
-            </Link>
-          ))}
-        </nav>
-        <div className="table-wrap">
-          <table className="data">
-            <caption className="visually-hidden">Records</caption>
-            <thead>
-              <tr>
-                <th scope="col">When (UTC)</th>
-                <th scope="col">Kind</th>
-                <th scope="col">What</th>
-                <th scope="col">Log / seq</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.records.map((r) => (
-                <tr key={r.id}>
-                  <td>{formatDateTime({ date: r.at, timeZone: "UTC" })}</td>
-                  <td>
-                    <span className="badge badge-neutral">{recordKindLabels[r.kind] ?? r.kind}</span>
-                  </td>
-                  <td>
-                    <Link href={`/records/${r.id}`}>{r.summary}</Link>
-                  </td>
-                  <td className="mono">
-                    {r.logId} #{r.seq}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          {list.records.length === 0 && <p className="table-empty">No records{list.kind ? " of this kind" : ""} yet.</p>}
-        </div>
-        {pages > 1 && (
-          <nav aria-label="Pages" className="table-foot" style={{ display: "flex", gap: 12, alignItems: "center" }}>
-            {page > 1 && <Link href={href({ page: page - 1 })}>Newer</Link>}
-            <span>
-              Page {page} of {pages}
-            </span>
-            {page < pages && <Link href={href({ page: page + 1 })}>Older</Link>}
-          </nav>
-        )}
       </Card>
     </>
   );
