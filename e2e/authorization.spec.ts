@@ -161,7 +161,7 @@ test("the operator assertion page is offered to exactly the roles that may asser
     const link = page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: operatorPage.navLabel });
     await expect(link, role).toHaveCount(role === "AUDITOR" ? 0 : 1);
     await page.goto(operatorPage.path);
-    if (role === "AUDITOR") await expect(page).toHaveURL(/\/conduits$/);
+    if (role === "AUDITOR") await expect(page).toHaveURL(/\/records$/);
     else await expect(page.getByRole("heading", { level: 1, name: operatorPage.heading })).toBeVisible();
     await context.close();
   }

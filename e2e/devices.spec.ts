@@ -7,6 +7,8 @@ import path from "node:path";
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
 import { createDb } from "@/lib/db";
+import { loadProviderKeyCipher, providerKeyHint } from "@/lib/secrets/provider-keys";
+import { replyText, startTestUpstream } from "@/proxy/testing/upstream";
 import { e2eDataDir } from "../playwright.config";
 import { storageStateFor } from "./support";
 
@@ -32,6 +34,39 @@ async function proxyObserved(options: { credentialId: string; deviceSlug: string
     });
     await db.anomaly.create({
       data: { kind: "unauthorised_flow", subject: `${device.id} ${destination.id}`, deviceId: device.id, destinationId: destination.id, detail: JSON.stringify({ code: "no_conduit" }), count: 2, firstSeenAt: now, lastSeenAt: now },
+    });
+  } finally {
+    await db.$disconnect();
+  }
+}
+
+/**
+ * An OpenAI-compatible destination of its own on a test upstream, with a conduit from the
+ * copilot's zone rated INTERNAL that redacts; straight into the test server's database
+ * ("e2e-" names, which e2e/pages.spec.ts leaves out of its counts).
+ */
+async function redactingCopilotConduit(options: { upstreamUrl: string }) {
+  const db = createDb(`file:${path.join(e2eDataDir, "conduit-ledger.db")}`);
+  try {
+    const [device, zone] = await Promise.all([db.device.findUniqueOrThrow({ where: { slug: "aug-wi-copilot" } }), db.aiDestination.findUniqueOrThrow({ where: { slug: "openai-eu" } })]);
+    const destination = await db.aiDestination.create({ data: { slug: "e2e-copilot-llm", name: "Copilot model (e2e)", provider: "OPENAI_COMPATIBLE", baseUrl: `${options.upstreamUrl}/v1`, zoneId: zone.zoneId } });
+    const cipher = loadProviderKeyCipher({ providerKeyEncryptionKey: undefined, secretsDir: path.join(e2eDataDir, "secrets") });
+    const apiKey = `sk-e2e-${randomBytes(16).toString("hex")}`;
+    await db.aiDestination.update({ where: { id: destination.id }, data: { apiKeyCiphertext: cipher.encrypt({ destinationId: destination.id, apiKey }), apiKeyHint: providerKeyHint(apiKey) } });
+    await db.conduit.create({
+      data: {
+        slug: "e2e-aug-l2-to-copilot-llm",
+        name: "e2e-aug-l2-to-copilot-llm",
+        validFrom: new Date(Date.now() - 86_400_000),
+        allowedPurposes: JSON.stringify(["work-instructions"]),
+        allowedModels: JSON.stringify(["gpt-4o"]),
+        allowedEndpoints: JSON.stringify(["chat.completions"]),
+        maxDataClass: "INTERNAL",
+        overLimitAction: "REDACT",
+        slTarget: 2,
+        sourceZoneId: device.zoneId,
+        destinationId: destination.id,
+      },
     });
   } finally {
     await db.$disconnect();
@@ -154,6 +189,89 @@ test.describe("compliance officer", () => {
     await expect(row).toContainText("Never"); // no expiry
   });
 
+  test("sends a test call as the casting camera: refused for want of a conduit, recorded, its token revoked", async ({ page, request }) => {
+    test.slow(); // a call through the proxy, a record page and screenshots at two widths
+    await page.goto("/devices/avr-qi-casting");
+    const card = page.getByRole("region", { name: "Send a test call" });
+    await expect(card.getByLabel("Prompt")).toHaveValue(/Line camera 3/); // a sample for the quality-inspection workload
+    await card.getByLabel("Destination").selectOption("vision-onprem");
+    await expect(card).toContainText("No conduit from Aveiro");
+    await card.getByRole("button", { name: "Send test call" }).click();
+    await expect(card.getByTestId("test-call-outcome")).toHaveText("Refused");
+    await expect(card.getByRole("status")).toContainText("conduit_not_authorized");
+    await expect(card.getByTestId("test-call-forwarded")).toContainText("Nothing");
+    const link = card.getByTestId("test-call-record-link");
+    await expect(link).toHaveAttribute("href", /^\/records\/[0-9a-f-]{36}$/);
+    // The token the call used is listed, revoked.
+    const tokens = page.getByRole("region", { name: "Tokens" });
+    await expect(tokens.getByRole("row").filter({ hasText: "Test call by compliance@nordwerk.example" }).first()).toContainText("Revoked");
+    await card.screenshot({ path: "test-results/screenshots/compliance_officer-device-test-call-refused.png" });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await card.screenshot({ path: "test-results/screenshots/compliance_officer-device-test-call-refused-390.png" });
+    await page.setViewportSize({ width: 1440, height: 900 });
+
+    const recordId = (await link.getAttribute("href"))!.split("/").at(-1)!;
+    await link.click();
+    await expect(page).toHaveURL(new RegExp(`/records/${recordId}$`));
+    // The record is in the ledger: a checkpoint covers it within a second (LEDGER_CHECKPOINT_SECONDS=1).
+    await expect.poll(async () => (await request.get(`/api/ledger/records/${recordId}/proof`)).status(), { timeout: 15_000 }).toBe(200);
+
+    // Bad input is refused naming the field, before any token is issued.
+    const bad = await request.post("/api/devices/avr-qi-casting/test-call", { data: { destination: "nowhere", model: "x", prompt: "hello" } });
+    expect(bad.status()).toBe(422);
+    expect((await bad.json()).error.issues).toEqual([{ path: "destination", message: 'No AI destination "nowhere".' }]);
+    const empty = await request.post("/api/devices/avr-qi-casting/test-call", { data: { destination: "vision-onprem", prompt: "", stream: "yes" } });
+    expect(empty.status()).toBe(422);
+    expect(((await empty.json()).error.issues as { path: string }[]).map((i) => i.path)).toEqual(["prompt", "stream"]);
+  });
+
+  test("sends a test call from the spindle forecaster along its conduit and sees the outcome and the record", async ({ page }) => {
+    test.slow();
+    await page.goto("/devices/aug-pdm-spindle");
+    const card = page.getByRole("region", { name: "Send a test call" });
+    await expect(card.getByLabel("Destination")).toHaveValue("openai-eu");
+    await expect(card.getByLabel("Model")).toHaveValue("gpt-4.1-mini");
+    await card.getByLabel("Stream the answer").check();
+    await card.getByRole("button", { name: "Send test call" }).click();
+    // Allowed where the demo provider answers; refused (provider_key_missing) where the destination has no key.
+    await expect(card.getByTestId("test-call-outcome")).toHaveText(/Allowed|Refused/);
+    await expect(card.getByTestId("test-call-record-link")).toHaveAttribute("href", /^\/records\//);
+    await expect(card.getByRole("region", { name: "Result" })).toContainText("aug-l3-to-openai-eu");
+    await page.screenshot({ path: "test-results/screenshots/compliance_officer-device-test-call.png", fullPage: true });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await card.screenshot({ path: "test-results/screenshots/compliance_officer-device-test-call-390.png" });
+  });
+
+  test("a test call on a redacting conduit shows the placeholder the provider received, and its answer", async ({ page }) => {
+    test.slow();
+    const upstream = await startTestUpstream();
+    try {
+      await redactingCopilotConduit({ upstreamUrl: upstream.url });
+      await page.goto("/devices/aug-wi-copilot");
+      const card = page.getByRole("region", { name: "Send a test call" });
+      await card.getByLabel("Destination").selectOption("e2e-copilot-llm");
+      await expect(card.getByLabel("Model")).toHaveValue("gpt-4o");
+      await expect(card.getByLabel("Prompt")).toHaveValue(/Maria Santos/); // the copilot's sample names a person
+      await card.getByRole("button", { name: "Send test call" }).click();
+      await expect(card.getByTestId("test-call-outcome")).toHaveText("Redacted");
+      const result = card.getByRole("region", { name: "Result" });
+      await expect(result).toContainText("e2e-aug-l2-to-copilot-llm");
+      await expect(result).toContainText("personal_data × 1");
+      await expect(result).toContainText("21 in, 3 out");
+      const forwarded = card.getByTestId("test-call-forwarded");
+      await expect(forwarded).toContainText("[REDACTED:personal_data]");
+      await expect(forwarded).not.toContainText("Maria Santos");
+      await expect(card.getByTestId("test-call-answer")).toContainText(replyText(3));
+      expect(upstream.requests.at(-1)!.bodyText).toContain("[REDACTED:personal_data]");
+      await expect(card.getByTestId("test-call-record-link")).toHaveAttribute("href", /^\/records\/[0-9a-f-]{36}$/);
+      await card.screenshot({ path: "test-results/screenshots/compliance_officer-device-test-call-redacted.png" });
+      await page.setViewportSize({ width: 390, height: 844 });
+      await card.screenshot({ path: "test-results/screenshots/compliance_officer-device-test-call-redacted-390.png" });
+    } finally {
+      await upstream.close();
+    }
+  });
+
   test("may not set provider keys", async ({ page, request }) => {
     const res = await request.put("/api/destinations/openai-eu/provider-key", { data: { apiKey: "sk-officer-12345678" } });
     expect(res.status()).toBe(403);
@@ -174,6 +292,7 @@ test.describe("auditor", () => {
     await expect(page.getByRole("region", { name: "Tokens" })).toBeVisible();
     await expect(page.getByRole("form", { name: "Issue a token" })).toHaveCount(0);
     await expect(page.getByRole("button", { name: /Issue|Rotate|Revoke/ })).toHaveCount(0);
+    await expect(page.getByRole("region", { name: "Send a test call" })).toHaveCount(0);
     await expect(page.getByRole("region", { name: "AI through the proxy" })).toContainText("/api/proxy/openai-eu/v1");
     await page.screenshot({ path: "test-results/screenshots/auditor-device-detail.png", fullPage: true });
     await page.goto("/conduits");
@@ -186,6 +305,7 @@ test.describe("auditor", () => {
       await request.post("/api/devices/aug-pdm-spindle/credentials", json),
       await request.post("/api/device-credentials/any/rotate", json),
       await request.post("/api/device-credentials/any/revoke", json),
+      await request.post("/api/devices/aug-pdm-spindle/test-call", { data: { destination: "openai-eu", model: "gpt-4.1-mini", prompt: "Status of MC-07?" } }),
       await request.put("/api/destinations/openai-eu/provider-key", { data: { apiKey: "sk-auditor-12345678" } }),
       await request.delete("/api/destinations/openai-eu/provider-key"),
     ];

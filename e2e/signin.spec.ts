@@ -27,12 +27,28 @@ test("a sign-in link cannot send the user to another site, before or after signi
   await page.goto("/signin?callbackUrl=/%09/evil.example");
   const ciso = demoLogins().CISO;
   await fillSignIn(page, ciso.email, ciso.password);
-  await expect(page).toHaveURL(`${baseURL}/conduits`);
+  await expect(page).toHaveURL(`${baseURL}/incidents`);
   // Signed in already, the sign-in page redirects at once.
   for (const callbackUrl of ["/%09/evil.example", "/%0A/evil.example", "/%5C/evil.example", "%2F%2Fevil.example", "https://evil.example"]) {
     await page.goto(`/signin?callbackUrl=${callbackUrl}`);
-    await expect(page, callbackUrl).toHaveURL(`${baseURL}/conduits`);
+    await expect(page, callbackUrl).toHaveURL(`${baseURL}/incidents`);
   }
+});
+
+test("the CISO signs in and lands on incidents, the auditor on records", async ({ page, context }) => {
+  await page.goto("/signin");
+  const ciso = demoLogins().CISO;
+  await fillSignIn(page, ciso.email, ciso.password);
+  await expect(page).toHaveURL(/\/incidents$/);
+  await expect(page.getByRole("heading", { level: 1, name: "Incidents" })).toBeVisible();
+  await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Incidents" })).toHaveAttribute("aria-current", "page");
+
+  await context.clearCookies();
+  await page.goto("/signin");
+  const auditor = demoLogins().AUDITOR;
+  await fillSignIn(page, auditor.email, auditor.password);
+  // The records explorer's own tests look at the page itself.
+  await expect(page).toHaveURL(/\/records$/);
 });
 
 test("an operator signs in and lands on the page that gets them an operator assertion", async ({ page }) => {

@@ -4,18 +4,32 @@
 import path from "node:path";
 import type { Config } from "@/lib/config";
 import type { Db } from "@/lib/db";
-import type { LogWriter } from "@/lib/ledger/log-writer";
+import type { AppendedRecord, LogWriter } from "@/lib/ledger/log-writer";
 import type { LedgerStore } from "@/lib/ledger/store";
 import { loadProviderKeyCipher } from "@/lib/secrets/provider-keys";
-import { InspectionProxy, type ProxyLogger } from "@/proxy/core";
+import { InspectionProxy, type ProxyLedger, type ProxyLogger } from "@/proxy/core";
 import { DeviceUsage } from "@/proxy/device-usage";
 import { InventoryCache, loadInventorySnapshot } from "@/proxy/inventory";
 import { OperatorResolver } from "@/proxy/operator";
 import { Spool } from "@/proxy/spool";
-import { createUpstreamClient, type UpstreamClient } from "@/proxy/upstream-client";
+import { createUpstreamClient, type UpstreamCall, type UpstreamClient } from "@/proxy/upstream-client";
+
+/** What one core reports about the calls it handles; see ProxyRuntime.observed. */
+export interface ProxyObserver {
+  /** The request as it leaves for the provider: redacted where the conduit says so, with the provider key. */
+  forwarding?(call: UpstreamCall): void;
+  /** Each record the core appends; `appended` rejects when the record went to the spool instead. */
+  recording?(options: { record: { kind: string; body: unknown; id?: string }; appended: Promise<AppendedRecord> }): void;
+}
 
 export interface ProxyRuntime {
   proxy: InspectionProxy;
+  /**
+   * A core over the same inventory, ledger, spool and device usage that reports to an
+   * observer, for a test call from the app (proxy/test-call.ts). Devices call `proxy`,
+   * which has no observer, so their calls cost nothing more.
+   */
+  observed(observer: ProxyObserver): InspectionProxy;
   inventory: InventoryCache;
   spool: Spool;
   /** Moves spooled records into the ledger; returns how many went. */
@@ -23,7 +37,7 @@ export interface ProxyRuntime {
   close(): Promise<void>;
 }
 
-export function createProxyRuntime(options: { config: Config; db: Db; log: LogWriter; store: LedgerStore; logger: ProxyLogger; upstream?: UpstreamClient }): ProxyRuntime {
+export function createProxyRuntime(options: { config: Config; db: Db; log: LogWriter; store: LedgerStore; logger: ProxyLogger; upstream?: UpstreamClient; now?: () => number }): ProxyRuntime {
   const { config, db, log, store, logger } = options;
   const cipher = loadProviderKeyCipher(config);
   const inventory = new InventoryCache({
@@ -34,17 +48,22 @@ export function createProxyRuntime(options: { config: Config; db: Db; log: LogWr
   const spool = new Spool({ file: path.join(config.dataDir, "spool", `${log.logId}.jsonl`) });
   const usage = new DeviceUsage({ db, onError: (error) => logger.error({ err: error }, "device usage could not be written") });
   const upstreamClient = createUpstreamClient({ maxSockets: 512 });
-  const ledger = { append: (input: { kind: string; body: unknown; id?: string; canWait?: boolean }) => log.append(input), readRecordById: (id: string) => store.readRecordById(id) };
-  const proxy = new InspectionProxy({
-    inventory,
-    ledger,
-    spool,
-    usage,
-    operators: new OperatorResolver({ maxAgeSeconds: config.proxy.operatorAssertionMaxAgeSeconds }),
-    limits: { maxBodyBytes: config.proxy.maxBodyBytes, upstreamTimeoutMs: config.proxy.upstreamTimeoutMs, streamIdleTimeoutMs: config.proxy.streamIdleTimeoutMs },
-    logger,
-    upstream: options.upstream ?? upstreamClient,
-  });
+  const ledger: ProxyLedger = { append: (input) => log.append(input), readRecordById: (id) => store.readRecordById(id) };
+  const upstream = options.upstream ?? upstreamClient;
+  const operators = new OperatorResolver({ maxAgeSeconds: config.proxy.operatorAssertionMaxAgeSeconds });
+  const core = (parts: { ledger: ProxyLedger; upstream: UpstreamClient }) =>
+    new InspectionProxy({
+      inventory,
+      ledger: parts.ledger,
+      spool,
+      usage,
+      operators,
+      limits: { maxBodyBytes: config.proxy.maxBodyBytes, upstreamTimeoutMs: config.proxy.upstreamTimeoutMs, streamIdleTimeoutMs: config.proxy.streamIdleTimeoutMs },
+      logger,
+      upstream: parts.upstream,
+      now: options.now,
+    });
+  const proxy = core({ ledger, upstream });
   const replaySpool = () =>
     spool.replay({
       exists: async (id) => (await store.readRecordById(id)) !== null,
@@ -57,6 +76,22 @@ export function createProxyRuntime(options: { config: Config; db: Db; log: LogWr
   replayTimer.unref();
   return {
     proxy,
+    observed(observer) {
+      return core({
+        ledger: {
+          ...ledger,
+          append(input) {
+            const appended = ledger.append(input);
+            observer.recording?.({ record: input, appended });
+            return appended;
+          },
+        },
+        upstream(call) {
+          observer.forwarding?.(call);
+          return upstream(call);
+        },
+      });
+    },
     inventory,
     spool,
     replaySpool,

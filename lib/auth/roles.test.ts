@@ -37,14 +37,29 @@ describe("roles", () => {
 });
 
 describe("sections", () => {
-  it("offers each role only sections it may open, and starts it on the first", () => {
+  it("offers each role only sections it may open, and starts it on one of them", () => {
     for (const role of roles) {
       for (const s of sectionsFor(role)) if (s.permission) expect(can(role, s.permission), `${role} ${s.href}`).toBe(true);
       expect(sectionsFor(role).map((s) => s.href)).toContain(homePath(role));
     }
     expect(sectionsFor("OPERATOR").map((s) => s.href)).toEqual(["/operator", "/settings"]);
+  });
+
+  it("starts the CISO on incidents", () => {
+    expect(homePath("CISO")).toBe("/incidents");
+  });
+
+  it("starts the auditor on records", () => {
+    expect(homePath("AUDITOR")).toBe("/records");
+  });
+
+  it("starts the compliance officer and the administrator on the conduit inventory", () => {
+    expect(homePath("COMPLIANCE_OFFICER")).toBe("/conduits");
+    expect(homePath("ADMIN")).toBe("/conduits");
+  });
+
+  it("starts the operator on their operator assertion", () => {
     expect(homePath("OPERATOR")).toBe("/operator");
-    for (const role of staff) expect(homePath(role)).toBe("/conduits");
   });
 
   it("shows the auditor every section but the operator assertion", () => {

@@ -1,6 +1,6 @@
 // The app's main sections and the permission each needs to open, so that the
 // navigation offers a person only what the server lets them open, and each role lands
-// on the first section it may use (an operator has no conduit inventory to land on).
+// on the screen it works from (an operator has no conduit inventory to land on).
 import { can, type Permission } from "@/lib/auth/roles";
 import type { Role } from "@/lib/db";
 
@@ -27,7 +27,19 @@ export function sectionsFor(role: Role): Section[] {
   return sections.filter((s) => s.permission === null || can(role, s.permission));
 }
 
+// The CISO watches incidents and their deadlines, the auditor browses the records,
+// the compliance officer and administrator keep the conduit inventory.
+const startPages: Record<Role, string> = {
+  ADMIN: "/conduits",
+  COMPLIANCE_OFFICER: "/conduits",
+  CISO: "/incidents",
+  AUDITOR: "/records",
+  OPERATOR: "/operator",
+};
+
 /** Where a role starts after sign-in, and where a page it may not open sends it. */
 export function homePath(role: Role): string {
-  return sectionsFor(role)[0]?.href ?? "/settings";
+  const sections = sectionsFor(role);
+  // Never a page the role may not open (that would redirect back here forever).
+  return sections.some((s) => s.href === startPages[role]) ? startPages[role] : (sections[0]?.href ?? "/settings");
 }

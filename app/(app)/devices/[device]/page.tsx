@@ -4,6 +4,7 @@ import { notFound } from "next/navigation";
 import { Card } from "@/components/card";
 import { DataTable, type Row, type Tone } from "@/components/data-table";
 import { DeviceCredentials } from "@/components/devices/device-credentials";
+import { TestCall } from "@/components/devices/test-call";
 import { PageHeader } from "@/components/page-header";
 import { can } from "@/lib/auth/roles";
 import { currentUser, requirePageUser } from "@/lib/auth/session";
@@ -14,6 +15,7 @@ import { getDevice } from "@/lib/devices/list-devices";
 import { proxyBaseUrl } from "@/lib/devices/sdk-setup";
 import { formatDateTime, humanize, providerLabels, purdueLabels } from "@/lib/format";
 import { conduitStateLabels, type ConduitState } from "@/lib/inventory/conduit-state";
+import { testCallChoices } from "@/proxy/test-call";
 
 export async function generateMetadata(props: { params: Promise<{ device: string }> }): Promise<Metadata> {
   // The title is rendered beside the page: a role that may not see devices gets no name.
@@ -32,6 +34,9 @@ export default async function DevicePage(props: { params: Promise<{ device: stri
   const device = await getDevice({ db: db(), device: (await props.params).device, now });
   if (!device) notFound();
   const credentials = await listDeviceCredentials({ db: db(), device: device.id, now });
+  const canManage = can(user.role, "inventory:write");
+  // Only those who may issue tokens may send a test call: it issues one.
+  const testCall = canManage ? await testCallChoices({ db: db(), device: device.id, now }) : null;
   const timeZone = device.plant.timeZone;
   const when = (date: Date | null, none: string) => (date ? formatDateTime({ date, timeZone }) : none);
   const appUrl = loadConfig().publicUrl;
@@ -99,7 +104,7 @@ export default async function DevicePage(props: { params: Promise<{ device: stri
       <Card id="credentials" title="Tokens" description="Each token is random, shown once, stored as a hash, and can expire, be rotated or revoked.">
         <DeviceCredentials
           device={{ slug: device.slug, name: device.name }}
-          canManage={can(user.role, "inventory:write")}
+          canManage={canManage}
           openAiDestinations={routes.filter((r) => r.state === "in_force" && r.destination.provider === "OPENAI_COMPATIBLE").map((r) => ({ name: r.destination.name, baseUrl: r.baseUrl }))}
           credentials={credentials.map((c) => ({
             id: c.id,
@@ -127,6 +132,15 @@ export default async function DevicePage(props: { params: Promise<{ device: stri
           emptyText={`No conduit leaves ${device.zone.name}: the proxy denies every AI call of this device.`}
         />
       </Card>
+      {testCall && (
+        <Card
+          id="test-call"
+          title="Send a test call"
+          description={`Calls an AI destination through the proxy as ${device.name}, with a token issued for this call and revoked right after. The call and both token changes are recorded in the ledger.`}
+        >
+          <TestCall device={{ slug: device.slug, name: device.name, zoneName: device.zone.name }} destinations={testCall.destinations} initial={testCall.initial} />
+        </Card>
+      )}
     </>
   );
 }
