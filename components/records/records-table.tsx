@@ -6,31 +6,13 @@ import { columnVisibilityFeature, tableFeatures, useTable, type ColumnDef, type 
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useId, useMemo } from "react";
+import type { IndexRow } from "@/lib/records/project-record";
 
-export interface ExplorerRow {
-  recordId: string;
-  when: string;
-  kind: string;
-  kindLabel: string;
-  summary: string;
-  plant: string | null;
-  zone: string | null;
-  workstation: string | null;
-  device: string | null;
-  operator: string | null;
-  assurance: string | null;
-  destination: string | null;
-  conduit: string | null;
-  model: string | null;
-  outcome: string | null;
-  code: string | null;
-  level: string | null;
-  labels: string;
-  result: string | null;
-  durationMs: number | null;
-  tokens: string | null;
-  log: string;
-}
+/** An index row as the table shows it: times formatted in the view's zone, tokens as one cell. */
+export type ExplorerRow = Pick<
+  IndexRow,
+  "recordId" | "kind" | "summary" | "plant" | "zone" | "workstation" | "device" | "operator" | "assurance" | "destination" | "conduit" | "model" | "outcome" | "code" | "level" | "labels" | "result" | "durationMs"
+> & { when: string; kindLabel: string; tokens: string | null; log: string };
 
 const features = tableFeatures({ columnVisibilityFeature });
 
@@ -38,6 +20,8 @@ const outcomeTone: Record<string, string> = { allowed: "ok", completed: "ok", ac
 const levelTone: Record<string, string> = { PUBLIC: "neutral", INTERNAL: "neutral", CONFIDENTIAL: "warn", RESTRICTED: "danger" };
 
 const dash = <span aria-label="none">—</span>;
+// The summary keeps a readable width; a long token or hash in it wraps instead of squeezing it.
+const columnClass: Record<string, string | undefined> = { latency: "num", log: "mono", summary: "explorer-what" };
 
 /** Every column people can choose, with the ones shown until they choose. */
 export const explorerColumns: { id: keyof ExplorerRow | "latency"; header: string; shown: boolean }[] = [
@@ -158,7 +142,7 @@ export function RecordsTable(props: { rows: ExplorerRow[]; caption: string }) {
             {table.getRowModel().rows.map((row) => (
               <tr key={row.id}>
                 {row.getVisibleCells().map((c) => (
-                  <td key={c.id} className={c.column.id === "latency" ? "num" : c.column.id === "log" ? "mono" : undefined}>
+                  <td key={c.id} className={columnClass[c.column.id]}>
                     {cell(c.column.id, row.original)}
                   </td>
                 ))}

@@ -5,17 +5,10 @@
 // in seconds, not a quarter of an hour.
 import Database from "better-sqlite3";
 import pg from "pg";
+import type { RecordRow } from "@/lib/ledger/store";
 import type { CallResult, IndexRow } from "@/lib/records/project-record";
 
-export interface StoredRecord {
-  id: string;
-  logId: string;
-  seq: number;
-  kind: string;
-  at: string;
-  envelope: string;
-  leafHash: string;
-}
+export type StoredRecord = Pick<RecordRow, "id" | "logId" | "seq" | "kind" | "at" | "envelope" | "leafHash">;
 
 export interface IndexBatch {
   logId: string;

@@ -12,6 +12,7 @@ import { parseRecordQuery, type RecordFilter } from "@/lib/records/record-filter
 import { indexPendingRecords } from "@/lib/records/record-index";
 import { queryRecords, recordsSql } from "@/lib/records/query-records";
 import { exportRecords } from "@/lib/records/export-records";
+import { recordView } from "@/lib/records/record-view";
 import { callWithResult, refusal } from "@/lib/testing/call-records";
 import { adminChange } from "@/lib/testing/ledger-fixtures";
 import { createTestDatabase, type TestDatabase } from "@/lib/testing/test-database";
@@ -98,6 +99,15 @@ describe("the records index", () => {
     expect((await find({ q: copilotCalls[1]! })).rows.map((r) => r.kind).sort()).toEqual(["ai_call", "ai_call_result"]);
     const leaf = (await database.db.auditRecord.findFirstOrThrow({ where: { id: copilotCalls[2]! } })).leafHash;
     expect((await find({ q: leaf.toUpperCase() })).rows.map((r) => r.recordId)).toEqual([copilotCalls[2]]);
+  });
+
+  it("shows a call with its result's latency and tokens, and links the result back to the call", async () => {
+    const view = await recordView({ db: database.db, id: copilotCalls[0]! });
+    expect(view.facts).toMatchObject({ device: "aug-wi-copilot", conduit: "aug-l2-to-azure-copilot", result: "completed", durationMs: 412.5, inputTokens: 120, outputTokens: 48 });
+    expect(view.followUps.map((r) => r.kind)).toEqual(["ai_call_result"]);
+    const result = await recordView({ db: database.db, id: view.followUps[0]!.recordId });
+    expect(result.call?.recordId).toBe(copilotCalls[0]);
+    await expect(recordView({ db: database.db, id: "no-such-record" })).rejects.toMatchObject({ code: "not_found" });
   });
 
   it("bounds a time range in the zone it was given in", async () => {

@@ -37,6 +37,9 @@ export async function recordView(options: { db: Db; id: string }): Promise<Recor
     record.kind === "ai_call" ? db.recordIndex.findMany({ where: { callRecordId: id }, orderBy: [{ at: "asc" }, { recordId: "asc" }] }) : [],
     db.incidentEvidence.findMany({ where: { kind: "LEDGER_RECORD", targetId: id }, select: { incident: { select: { id: true, reference: true, title: true } } } }),
   ]);
+  // A call's own record holds no outcome of the forwarding: its result record does.
+  const result = followUps.find((r) => r.kind === "ai_call_result");
+  if (result) Object.assign(facts, { result: result.result, durationMs: result.durationMs, inputTokens: result.inputTokens, outputTokens: result.outputTokens });
   return {
     record: { id: record.id, logId: record.logId, seq: record.seq, kind: record.kind, at: record.at, leafHash: record.leafHash, keyId: record.keyId, envelope: record.envelope },
     envelope,

@@ -107,7 +107,7 @@ export default async function RecordsPage(props: { searchParams: Promise<Record<
         description="Every AI call, refusal, oversight decision and administrative change, signed and chained in a Merkle log. Filter them, export what you filtered, open a record to check it in your browser."
       />
       <div className="stats">
-        <Stat label="Records" value={total} hint={`in ${status.logs.length} log${status.logs.length === 1 ? "" : "s"}`} />
+        <Stat label="Records" value={total.toLocaleString("en-GB")} hint={`in ${status.logs.length} log${status.logs.length === 1 ? "" : "s"}`} />
         <Stat
           label="Last verification"
           value={last ? <span className={`badge ${last.ok ? "badge-ok" : "badge-danger"}`}>{last.ok ? "Passed" : `Failed: ${last.problems} problems`}</span> : "Never"}
