@@ -325,7 +325,8 @@ test.describe("administrator", () => {
     const apiKey = `sk-e2e-${randomBytes(20).toString("hex")}Qz9k`;
     await page.goto("/conduits");
     const row = page.getByTestId("destination-vision-onprem");
-    await expect(row).toContainText("Not set");
+    // The demo seed keyed every destination for the built-in demo provider.
+    await expect(row).toContainText("Set (…");
     await row.getByRole("button", { name: "Set key…" }).click();
     const dialog = page.getByRole("dialog", { name: "Provider key for OptiScan defect model (on-premises)" });
     await dialog.getByLabel("API key").fill(apiKey);
@@ -341,6 +342,11 @@ test.describe("administrator", () => {
     await row.getByRole("button", { name: "Clear…" }).click();
     await page.getByRole("dialog", { name: "Clear the provider key of OptiScan defect model (on-premises)?" }).getByRole("button", { name: "Clear key" }).click();
     await expect(row).toContainText("Not set");
+    // Keyed again, so the demo's camera calls keep reaching the demo provider (which takes any key).
+    await row.getByRole("button", { name: "Set key…" }).click();
+    await dialog.getByLabel("API key").fill(`demo-${randomBytes(8).toString("hex")}`);
+    await dialog.getByRole("button", { name: "Save key" }).click();
+    await expect(row).toContainText("Set (…");
   });
 
   test("a provider key never appears in an API response, a page, the ledger or the database file", async ({ request }) => {

@@ -160,7 +160,8 @@ test.describe("auditor", () => {
     await page.getByRole("link", { name: demoIncident.reference, exact: true }).click();
     await expect(page.getByRole("heading", { level: 1, name: demoIncident.title })).toBeVisible();
     await expect(page.getByTestId("deadline-NOTIFICATION").getByTestId("deadline-status")).toHaveText("Met");
-    await expect(page.getByRole("region", { name: "Evidence" }).getByRole("row")).toHaveCount(3);
+    // Header + the seed's five links (two at opening, three from the demo traffic).
+    await expect(page.getByRole("region", { name: "Evidence" }).getByRole("row")).toHaveCount(6);
     for (const action of [/^Change incident$/, /^Prepare/, /^Link evidence$/, /^Assess significance$/]) await expect(page.getByRole("link", { name: action })).toHaveCount(0);
     await expect(page.getByRole("form", { name: "Record a CSIRT reply or request" })).toHaveCount(0);
     await expect(page.getByRole("button", { name: /^Remove the link/ })).toHaveCount(0);

@@ -37,6 +37,16 @@ describe("parseConfig", () => {
     expect(() => parseConfig({ LOG_LEVEL: "loud" })).toThrow(/LOG_LEVEL/);
   });
 
+  it("runs the demo provider under the app's own port, reachable from this machine, and seeds 10,000 demo calls", () => {
+    expect(parseConfig({}).demo).toEqual({ provider: "auto", providerUrl: "http://127.0.0.1:3000/_demo-provider", trafficCalls: 10_000 });
+    // Behind a public URL the proxy still calls it on this machine.
+    const behind = parseConfig({ HOST: "0.0.0.0", PORT: "8080", NEXTAUTH_URL: "https://ledger.plant.example", DEMO_PROVIDER: "off", DEMO_TRAFFIC_CALLS: "0" });
+    expect(behind.demo).toEqual({ provider: "off", providerUrl: "http://127.0.0.1:8080/_demo-provider", trafficCalls: 0 });
+    expect(parseConfig({ HOST: "::1" }).demo.providerUrl).toBe("http://[::1]:3000/_demo-provider");
+    expect(() => parseConfig({ DEMO_PROVIDER: "on" })).toThrow(/DEMO_PROVIDER/);
+    expect(() => parseConfig({ DEMO_TRAFFIC_CALLS: "-1" })).toThrow(/DEMO_TRAFFIC_CALLS/);
+  });
+
   it("maps URLs to providers and refuses others", () => {
     expect(databaseProviderOf("file:./x.db")).toBe("sqlite");
     expect(databaseProviderOf("postgres://h/db")).toBe("postgresql");

@@ -50,6 +50,11 @@ const envSchema = z.object({
   // Serves /api/proxy-baseline, the empty route `npm run bench:proxy` measures against;
   // off by default, as it takes bodies from anyone.
   BENCHMARK_BASELINE_ROUTE: z.enum(["true", "false"]).default("false").transform((v) => v === "true"),
+  // The built-in demo provider answers the demo plant's AI destinations when the database
+  // holds the demo seed (auto); off never starts it.
+  DEMO_PROVIDER: z.enum(["auto", "off"]).default("auto"),
+  // AI calls the first start sends through the proxy to seed the demo's ledger (0: none).
+  DEMO_TRAFFIC_CALLS: z.coerce.number().int().min(0).max(200_000).default(10_000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
 });
@@ -82,6 +87,12 @@ export interface Config {
   };
   providerKeyEncryptionKey: string | undefined;
   benchmarkBaselineRoute: boolean;
+  demo: {
+    provider: "auto" | "off";
+    /** Where the demo provider answers: under the app's own port, on an address of this machine. */
+    providerUrl: string;
+    trafficCalls: number;
+  };
   logLevel: z.infer<typeof envSchema>["LOG_LEVEL"];
   nodeEnv: z.infer<typeof envSchema>["NODE_ENV"];
 }
@@ -101,6 +112,9 @@ function defaultPublicUrl(host: string, port: number): string {
   const reachable = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host;
   return `http://${reachable.includes(":") ? `[${reachable}]` : reachable}:${port}`;
 }
+
+/** The path under the app's port where the demo provider answers (scripts/serve.ts mounts it). */
+export const demoProviderMount = "/_demo-provider";
 
 export function parseConfig(env: Record<string, string | undefined>): Config {
   const parsed = envSchema.safeParse(env);
@@ -147,6 +161,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     },
     providerKeyEncryptionKey: e.PROVIDER_KEY_ENCRYPTION_KEY,
     benchmarkBaselineRoute: e.BENCHMARK_BASELINE_ROUTE,
+    // The proxy calls it from this machine, so a public NEXTAUTH_URL is no use here.
+    demo: { provider: e.DEMO_PROVIDER, providerUrl: `${defaultPublicUrl(e.HOST, e.PORT)}${demoProviderMount}`, trafficCalls: e.DEMO_TRAFFIC_CALLS },
     logLevel: e.LOG_LEVEL,
     nodeEnv: e.NODE_ENV,
   };

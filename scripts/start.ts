@@ -2,7 +2,8 @@
 //  1. build the Next.js app when its sources changed since the last build,
 //  2. create the data folder and the session secret (owner-only),
 //  3. apply database migrations (SQLite by default, PostgreSQL when configured),
-//  4. seed the demo plant into an empty database and print the demo sign-ins once,
+//  4. seed the demo plant into an empty database, with three weeks of AI calls sent
+//     through the proxy to the built-in demo provider, and print the demo sign-ins once,
 //  5. serve on HOST:PORT and print the URL.
 // Flags: --build-only (build and exit), --dev (next dev instead of the production server).
 import { spawn, spawnSync } from "node:child_process";
@@ -10,11 +11,18 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
-import { childEnv, loadConfig, type Config } from "../lib/config";
-import { createDb } from "../lib/db";
+import { childEnv, demoProviderMount, loadConfig, type Config } from "../lib/config";
+import { createDb, type Db } from "../lib/db";
 import { demoLoginsFile, ensureAuthSecret, ensurePrivateDir, writePrivateFile } from "../lib/data-dir";
+import type { LedgerAppend } from "../lib/incidents/incident-state";
 import { openLedgerStore, openLog } from "../lib/ledger";
-import { formatDemoLogins, isEmptyDatabase, seedDemoPlant } from "../lib/seed/demo-plant";
+import type { LedgerStore } from "../lib/ledger/store";
+import { loadProviderKeyCipher } from "../lib/secrets/provider-keys";
+import { writeDemoMarker } from "../lib/seed/demo-marker";
+import { formatDemoLogins, isEmptyDatabase, seedDemoPlant, type DemoLogin } from "../lib/seed/demo-plant";
+import { startDemoProvider } from "../proxy/demo/provider";
+import { seedDemoTraffic } from "../proxy/demo/traffic";
+import { indexPendingRecords } from "../lib/records/record-index";
 import { migrateDeploy } from "./prisma";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -69,19 +77,54 @@ async function seedIfEmpty(config: Config): Promise<void> {
       return;
     }
     say("empty database: seeding the demo plant (Augsburg, DE and Aveiro, PT)...");
+    const started = performance.now();
     // The demo incidents' steps go into the application's log, as the server would write them.
     const store = openLedgerStore(config.database);
     const log = await openLog({ config, store, logName: "app", writer: "app", configured: config.ledger });
-    const logins = await seedDemoPlant({ db, record: (input) => log.append(input) }).finally(async () => {
+    const logins = await seedDemo({ config, db, store, record: (input) => log.append(input) }).finally(async () => {
       await log.close();
       await store.close();
     });
-    const text = formatDemoLogins(logins);
-    writePrivateFile({ file: demoLoginsFile(config), content: text });
-    process.stdout.write(`\n${text}\n`);
+    say(`demo seeded in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    process.stdout.write(`\n${formatDemoLogins(logins)}\n`);
     say(`these passwords are shown once; a copy is in ${demoLoginsFile(config)} (mode 0600)`);
   } finally {
     await db.$disconnect();
+  }
+}
+
+/**
+ * The demo plant and, unless DEMO_PROVIDER=off, its AI destinations pointed at the demo
+ * provider and three weeks of AI calls sent through the proxy to it.
+ */
+async function seedDemo(options: { config: Config; db: Db; store: LedgerStore; record: LedgerAppend }): Promise<DemoLogin[]> {
+  const { config, db, store, record } = options;
+  const now = new Date();
+  const keepLogins = (logins: DemoLogin[]) => {
+    writePrivateFile({ file: demoLoginsFile(config), content: formatDemoLogins(logins) });
+    return logins;
+  };
+  if (config.demo.provider === "off") {
+    say("DEMO_PROVIDER=off: the demo's AI destinations keep their providers' addresses, without keys, and no AI calls are seeded");
+    return keepLogins(await seedDemoPlant({ db, record, now }));
+  }
+  // The demo provider answers where the server will mount it (its port is free until then).
+  const where = new URL(config.demo.providerUrl);
+  const demoProvider = await startDemoProvider({ host: where.hostname.replace(/^\[|\]$/g, ""), port: Number(where.port), mount: demoProviderMount });
+  try {
+    const logins = keepLogins(await seedDemoPlant({ db, record, now, demoProvider: { url: config.demo.providerUrl, cipher: loadProviderKeyCipher(config) } }));
+    // From here on this database is the demo's: the server runs the demo provider for it.
+    writeDemoMarker({ config, seededAt: now });
+    if (config.demo.trafficCalls === 0) return logins;
+    const count = (n: number) => n.toLocaleString("en-US");
+    say(`demo traffic: sending about ${count(config.demo.trafficCalls)} AI calls of the last three weeks through the proxy to the demo provider...`);
+    const traffic = await seedDemoTraffic({ config, db, store, record, calls: config.demo.trafficCalls, now, onProgress: ({ sent, of }) => say(`demo traffic: ${count(sent)} / ${count(of)} calls`) });
+    say(`demo traffic: ${count(traffic.calls)} calls (${count(traffic.forwarded)} answered, ${count(traffic.calls - traffic.forwarded)} refused), ${traffic.oversightDecisions} oversight decisions, ${traffic.evidenceLinks} evidence links, in logs ${traffic.logs.augsburg} and ${traffic.logs.aveiro}`);
+    // The records explorer would catch up on its first pages; done here, they open at once.
+    await indexPendingRecords({ db });
+    return logins;
+  } finally {
+    await demoProvider.close();
   }
 }
 

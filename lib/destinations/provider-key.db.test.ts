@@ -86,6 +86,7 @@ describe("provider keys", () => {
       [
         ["anthropic", { set: false, hint: null }],
         ["azure-openai-weu", { set: false, hint: null }],
+        ["google-gemini", { set: false, hint: null }],
         ["openai-eu", { set: true, hint: "…Wxyz" }],
         ["vision-onprem", { set: false, hint: null }],
       ].sort(),

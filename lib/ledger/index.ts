@@ -33,6 +33,9 @@ export async function openLog(options: {
   logName: string;
   writer: string;
   configured?: { signingKey?: string; logId?: string };
+  /** The writer's clock (the demo seed writes backdated traffic) and its wait for canWait records; LogWriter's defaults otherwise. */
+  now?: () => Date;
+  maxWaitMs?: number;
 }): Promise<LogWriter> {
   const { config, store, logName, writer, configured = {} } = options;
   const key = loadOrCreateSigningKey({ keysDir: config.ledger.keysDir, logName, configured: configured.signingKey });
@@ -49,6 +52,8 @@ export async function openLog(options: {
     log: { id: logId, name: logName, writer },
     checkpointEvery: config.ledger.checkpointEvery,
     checkpointSeconds: config.ledger.checkpointSeconds,
+    now: options.now,
+    maxWaitMs: options.maxWaitMs,
   });
 }
 

@@ -71,13 +71,23 @@ describe("demo plant seed", () => {
     expect(devices.every((d) => d.workstationId)).toBe(true);
   });
 
-  it("has OpenAI-compatible, Anthropic, Azure OpenAI and an on-premises vision destination", async () => {
+  it("has OpenAI-compatible, Anthropic, Azure OpenAI, Gemini and an on-premises vision destination", async () => {
     const destinations = await t.db.aiDestination.findMany({ include: { zone: true } });
     expect(new Set(destinations.map((d) => d.provider))).toEqual(
-      new Set(["OPENAI_COMPATIBLE", "ANTHROPIC", "AZURE_OPENAI", "GENERIC_INFERENCE"]),
+      new Set(["OPENAI_COMPATIBLE", "ANTHROPIC", "AZURE_OPENAI", "GEMINI", "GENERIC_INFERENCE"]),
     );
     const vision = destinations.find((d) => d.provider === "GENERIC_INFERENCE");
     expect(vision?.zone.kind).toBe("OT");
+  });
+
+  it("without the demo provider, leaves the destinations at their providers' addresses and without keys", async () => {
+    const destinations = await t.db.aiDestination.findMany({ select: { baseUrl: true, apiKeyHint: true } });
+    expect(destinations.every((d) => !d.baseUrl.includes("_demo-provider") && d.apiKeyHint === null)).toBe(true);
+  });
+
+  it("has a Gemini pilot conduit that flags rather than blocks calls above INTERNAL", async () => {
+    const pilot = await t.db.conduit.findUniqueOrThrow({ where: { slug: "aug-l3-to-gemini-anomaly" }, include: { destination: true } });
+    expect([pilot.destination.provider, pilot.maxDataClass, pilot.overLimitAction]).toEqual(["GEMINI", "INTERNAL", "FLAG"]);
   });
 
   it("has conduits, exactly one of them expired", async () => {

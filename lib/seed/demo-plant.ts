@@ -2,11 +2,17 @@
 // States, seeded on the first start of an empty database so that a newcomer finds
 // zones, conduits, devices and AI destinations to look at, and NIS2 incidents whose
 // steps are recorded in the ledger through `record`. Demo users get random passwords;
-// none is compiled into the product.
+// none is compiled into the product. With `demoProvider`, the AI destinations point at
+// the built-in demo provider and hold provider keys for it (set as an administrator
+// sets them), so the devices' calls get answers; the calls themselves are seeded by
+// proxy/demo/traffic.ts, which lib/ may not import.
 import type { Db, Role } from "@/lib/db";
 import { roles } from "@/lib/auth/roles";
+import { randomBytes } from "node:crypto";
 import { generatePassword, hashPassword } from "@/lib/auth/password";
+import { setProviderKey } from "@/lib/destinations/provider-key";
 import type { LedgerAppend } from "@/lib/incidents/incident-state";
+import type { ProviderKeyCipher } from "@/lib/secrets/provider-keys";
 import { seedDemoIncidents } from "@/lib/seed/demo-incidents";
 import { seedDemoSuppliers } from "@/lib/seed/demo-suppliers";
 
@@ -36,8 +42,29 @@ export async function isEmptyDatabase(options: { db: Db }): Promise<boolean> {
   return plants === 0 && users === 0;
 }
 
-export async function seedDemoPlant(options: { db: Db; record: LedgerAppend; now?: Date }): Promise<DemoLogin[]> {
+/**
+ * Where each demo destination finds the demo provider, below its URL: under its own slug
+ * (the provider takes the format from the path's end), plus the version segment its SDK
+ * expects in an OpenAI-compatible base URL.
+ */
+export const demoProviderPaths: Record<string, string> = {
+  "openai-eu": "/openai-eu/v1",
+  anthropic: "/anthropic",
+  "azure-openai-weu": "/azure-openai-weu",
+  "google-gemini": "/google-gemini",
+  "vision-onprem": "/vision-onprem",
+};
+
+export interface DemoProviderSetup {
+  /** The demo provider's URL (config.demo.providerUrl), no trailing slash. */
+  url: string;
+  cipher: ProviderKeyCipher;
+}
+
+export async function seedDemoPlant(options: { db: Db; record: LedgerAppend; now?: Date; demoProvider?: DemoProviderSetup }): Promise<DemoLogin[]> {
   const now = options.now ?? new Date();
+  const { demoProvider } = options;
+  const baseUrl = (slug: string, real: string) => (demoProvider ? `${demoProvider.url}${demoProviderPaths[slug]}` : real);
   const logins: DemoLogin[] = roles.map((role) => ({ role, ...demoUsers[role], password: generatePassword() }));
   const hashes = await Promise.all(logins.map((l) => hashPassword(l.password)));
 
@@ -88,20 +115,23 @@ export async function seedDemoPlant(options: { db: Db; record: LedgerAppend; now
     const extOpenAi = await zone({ slug: "ext-openai-eu", name: "OpenAI (EU data residency)", description: "External AI provider zone.", kind: "EXTERNAL_AI", purdueLevel: "EXTERNAL", slTarget: 2 });
     const extAnthropic = await zone({ slug: "ext-anthropic", name: "Anthropic API", description: "External AI provider zone.", kind: "EXTERNAL_AI", purdueLevel: "EXTERNAL", slTarget: 2 });
     const extAzure = await zone({ slug: "ext-azure-weu", name: "Azure OpenAI West Europe", description: "External AI provider zone (Microsoft tenant of Nordwerk).", kind: "EXTERNAL_AI", purdueLevel: "EXTERNAL", slTarget: 2 });
+    const extGemini = await zone({ slug: "ext-google-gemini", name: "Google Gemini API (EU)", description: "External AI provider zone (pilot).", kind: "EXTERNAL_AI", purdueLevel: "EXTERNAL", slTarget: 2 });
 
     // --- Suppliers (their chain, certifications and assessments: lib/seed/demo-suppliers.ts)
     const supplier = (data: Parameters<typeof tx.supplier.create>[0]["data"]) => tx.supplier.create({ data });
     const openAi = await supplier({ slug: "openai-ireland", name: "OpenAI Ireland Ltd", kind: "AI_PROVIDER", countries: JSON.stringify(["IE", "US"]), services: "Chat completions, embeddings" });
     const anthropic = await supplier({ slug: "anthropic-ireland", name: "Anthropic Ireland, Limited", kind: "AI_PROVIDER", countries: JSON.stringify(["IE", "US"]), services: "Messages API" });
     const microsoft = await supplier({ slug: "microsoft-ireland", name: "Microsoft Ireland Operations Ltd", kind: "CLOUD", countries: JSON.stringify(["NL", "IE"]), services: "Azure OpenAI Service, Azure hosting" });
+    const google = await supplier({ slug: "google-cloud-emea", name: "Google Cloud EMEA Limited", kind: "AI_PROVIDER", countries: JSON.stringify(["IE", "DE", "NL"]), services: "Gemini API (pilot)" });
     const visionVendor = await supplier({ slug: "optiscan-vision", name: "OptiScan Vision Systems GmbH", kind: "OT_VENDOR", countries: JSON.stringify(["DE"]), services: "On-premises defect-detection model and line cameras" });
 
     // --- AI destinations ------------------------------------------------------------
     const destination = (data: Parameters<typeof tx.aiDestination.create>[0]["data"]) => tx.aiDestination.create({ data });
-    const dOpenAi = await destination({ slug: "openai-eu", name: "OpenAI (EU)", provider: "OPENAI_COMPATIBLE", baseUrl: "https://eu.api.openai.com/v1", region: "EU", zoneId: extOpenAi.id, supplierId: openAi.id });
-    const dAnthropic = await destination({ slug: "anthropic", name: "Anthropic Claude", provider: "ANTHROPIC", baseUrl: "https://api.anthropic.com", region: "US", zoneId: extAnthropic.id, supplierId: anthropic.id });
-    const dAzure = await destination({ slug: "azure-openai-weu", name: "Azure OpenAI West Europe", provider: "AZURE_OPENAI", baseUrl: "https://nordwerk-weu.openai.azure.com", region: "West Europe", zoneId: extAzure.id, supplierId: microsoft.id });
-    const dVision = await destination({ slug: "vision-onprem", name: "OptiScan defect model (on-premises)", provider: "GENERIC_INFERENCE", baseUrl: "http://optiscan-infer.aug.nordwerk.internal:8080", region: "Augsburg L3", zoneId: za.l3.id, supplierId: visionVendor.id });
+    const dOpenAi = await destination({ slug: "openai-eu", name: "OpenAI (EU)", provider: "OPENAI_COMPATIBLE", baseUrl: baseUrl("openai-eu", "https://eu.api.openai.com/v1"), region: "EU", zoneId: extOpenAi.id, supplierId: openAi.id });
+    const dAnthropic = await destination({ slug: "anthropic", name: "Anthropic Claude", provider: "ANTHROPIC", baseUrl: baseUrl("anthropic", "https://api.anthropic.com"), region: "US", zoneId: extAnthropic.id, supplierId: anthropic.id });
+    const dAzure = await destination({ slug: "azure-openai-weu", name: "Azure OpenAI West Europe", provider: "AZURE_OPENAI", baseUrl: baseUrl("azure-openai-weu", "https://nordwerk-weu.openai.azure.com"), region: "West Europe", zoneId: extAzure.id, supplierId: microsoft.id });
+    const dGemini = await destination({ slug: "google-gemini", name: "Google Gemini API (EU)", provider: "GEMINI", baseUrl: baseUrl("google-gemini", "https://generativelanguage.googleapis.com"), region: "EU", zoneId: extGemini.id, supplierId: google.id });
+    const dVision = await destination({ slug: "vision-onprem", name: "OptiScan defect model (on-premises)", provider: "GENERIC_INFERENCE", baseUrl: baseUrl("vision-onprem", "http://optiscan-infer.aug.nordwerk.internal:8080"), region: "Augsburg L3", zoneId: za.l3.id, supplierId: visionVendor.id });
 
     // --- Workstations and devices for the five AI workloads --------------------------
     const ws = (data: Parameters<typeof tx.workstation.create>[0]["data"]) => tx.workstation.create({ data });
@@ -134,6 +164,8 @@ export async function seedDemoPlant(options: { db: Db; record: LedgerAppend; now
     await conduit({ slug: "aug-l3-to-openai-eu", name: "Augsburg operations to OpenAI (EU)", justification: "Maintenance analytics summarise historian trends; no raw recipes leave the plant.", validFrom: new Date(now.getTime() - 120 * day), validUntil: new Date(now.getTime() + 245 * day), allowedPurposes: list(["predictive-maintenance", "anomaly-triage"]), allowedModels: list(["gpt-4.1-mini", "text-embedding-3-small"]), allowedEndpoints: list(["chat.completions", "embeddings"]), maxDataClass: "CONFIDENTIAL", overLimitAction: "REDACT", slTarget: 2, sourceZoneId: za.l3.id, destinationId: dOpenAi.id, ...approved });
     await conduit({ slug: "aug-l2-to-azure-copilot", name: "Augsburg shop floor copilot to Azure OpenAI", justification: "Drafts work instructions for shift leads; operator identity required.", validFrom: new Date(now.getTime() - 90 * day), validUntil: new Date(now.getTime() + 275 * day), allowedPurposes: list(["work-instructions"]), allowedModels: list(["gpt-4o"]), allowedEndpoints: list(["chat.completions"]), maxDataClass: "INTERNAL", overLimitAction: "REDACT", slTarget: 3, sourceZoneId: za.l2.id, destinationId: dAzure.id, ...approved });
     await conduit({ slug: "aug-l2-to-vision-onprem", name: "Augsburg line cameras to on-premises vision model", justification: "Product images stay on site; the model runs in L3.", validFrom: new Date(now.getTime() - 200 * day), validUntil: null, allowedPurposes: list(["quality-inspection"]), allowedModels: list([]), allowedEndpoints: list(["inference"]), maxDataClass: "RESTRICTED", overLimitAction: "FLAG", failMode: "OPEN", slTarget: 3, sourceZoneId: za.l2.id, destinationId: dVision.id, ...approved });
+    // A pilot that flags rather than blocks: calls above INTERNAL go through and are flagged for review.
+    await conduit({ slug: "aug-l3-to-gemini-anomaly", name: "Augsburg telemetry triage to Gemini (pilot)", justification: "Second opinion on historian alarms during a three-month pilot; over-limit calls are flagged for the weekly review, not blocked.", validFrom: new Date(now.getTime() - 45 * day), validUntil: new Date(now.getTime() + 45 * day), allowedPurposes: list(["anomaly-triage"]), allowedModels: list(["gemini-2.5-flash*"]), allowedEndpoints: list(["generateContent", "streamGenerateContent"]), maxDataClass: "INTERNAL", overLimitAction: "FLAG", slTarget: 2, sourceZoneId: za.l3.id, destinationId: dGemini.id, ...approved });
     await conduit({ slug: "aug-l3-to-anthropic-scheduling", name: "Augsburg MES scheduling to Anthropic (pilot)", justification: "Six-month pilot of schedule explanations; ended, awaiting reassessment.", validFrom: new Date(now.getTime() - 196 * day), validUntil: new Date(now.getTime() - 12 * day), allowedPurposes: list(["production-scheduling"]), allowedModels: list(["claude-sonnet-4-5"]), allowedEndpoints: list(["messages"]), maxDataClass: "CONFIDENTIAL", overLimitAction: "BLOCK", slTarget: 2, sourceZoneId: za.l3.id, destinationId: dAnthropic.id, approvedById: admin.id, approvedAt: new Date(now.getTime() - 196 * day) });
 
     // --- Augsburg's own classification rules, beside the built-in labels (as in docs/inventory.example.yaml)
@@ -143,8 +175,17 @@ export async function seedDemoPlant(options: { db: Db; record: LedgerAppend; now
     await conduit({ slug: "avr-l2-to-openai-eu-pdm", name: "Aveiro furnace analytics to OpenAI (EU)", justification: "Refractory wear summaries from furnace telemetry.", validFrom: new Date(now.getTime() - 30 * day), validUntil: new Date(now.getTime() + 335 * day), allowedPurposes: list(["predictive-maintenance"]), allowedModels: list(["gpt-4.1-mini"]), allowedEndpoints: list(["chat.completions"]), maxDataClass: "CONFIDENTIAL", overLimitAction: "BLOCK", slTarget: 3, sourceZoneId: zv.l2.id, destinationId: dOpenAi.id, ...approved });
     // The casting camera has no conduit yet: the proxy denies it until one is approved.
 
-    await seedDemoSuppliers({ tx, now, author: compliance, approver: admin, suppliers: { openAi, anthropic, microsoft, visionVendor } });
+    await seedDemoSuppliers({ tx, now, author: compliance, approver: admin, suppliers: { openAi, anthropic, microsoft, google, visionVendor } });
   }, seedTransaction);
+
+  if (demoProvider) {
+    const admin = await options.db.user.findUniqueOrThrow({ where: { email: demoUsers.ADMIN.email }, select: { id: true, email: true, name: true, role: true } });
+    // Any key does for the demo provider; each destination gets its own, as with real providers.
+    for (const destination of Object.keys(demoProviderPaths)) {
+      const apiKey = `demo-${destination}-${randomBytes(18).toString("base64url")}`;
+      await setProviderKey({ db: options.db, record: options.record, actor: admin, cipher: demoProvider.cipher, destination, input: { apiKey } });
+    }
+  }
 
   const ciso = await options.db.user.findUniqueOrThrow({ where: { email: demoUsers.CISO.email }, select: { id: true, email: true, name: true, role: true } });
   await seedDemoIncidents({ db: options.db, record: options.record, ciso, now });
