@@ -50,7 +50,7 @@ class SqliteIndexStore implements RecordIndexStore {
     const db = this.db;
     this.statements = {
       logs: db.prepare(`SELECT l."id" AS "logId", COALESCE((SELECT MAX(r."seq") + 1 FROM "AuditRecord" r WHERE r."logId" = l."id"), 0) AS "size",
-        COALESCE(c."nextSeq", 0) AS "nextSeq" FROM "AuditLog" l LEFT JOIN "RecordIndexCursor" c ON c."logId" = l."id" ORDER BY l."id"`),
+        c."nextSeq" AS "nextSeq" FROM "AuditLog" l LEFT JOIN "RecordIndexCursor" c ON c."logId" = l."id" ORDER BY l."id"`),
       newCursor: db.prepare(`INSERT INTO "RecordIndexCursor" ("logId","nextSeq") VALUES (?, 0) ON CONFLICT DO NOTHING`),
       records: db.prepare(`SELECT "id","logId","seq","kind","at","envelope","leafHash" FROM "AuditRecord" WHERE "logId" = ? AND "seq" >= ? ORDER BY "seq" LIMIT ?`),
       claim: db.prepare(`UPDATE "RecordIndexCursor" SET "nextSeq" = ? WHERE "logId" = ? AND "nextSeq" = ?`),
@@ -61,9 +61,10 @@ class SqliteIndexStore implements RecordIndexStore {
   }
 
   async logs() {
-    const logs = this.statements.logs.all() as { logId: string; size: number; nextSeq: number }[];
-    for (const log of logs) this.statements.newCursor.run(log.logId);
-    return logs;
+    const logs = this.statements.logs.all() as { logId: string; size: number; nextSeq: number | null }[];
+    // Only a new log's cursor is written: a look that finds nothing to do takes no write lock.
+    for (const log of logs) if (log.nextSeq === null) this.statements.newCursor.run(log.logId);
+    return logs.map((log) => ({ ...log, nextSeq: log.nextSeq ?? 0 }));
   }
 
   async readRecords(options: { logId: string; fromSeq: number; limit: number }): Promise<StoredRecord[]> {

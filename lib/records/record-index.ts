@@ -39,7 +39,7 @@ export async function indexPendingRecords(options: { db: Db; batchSize?: number;
         if (options.budgetMs !== undefined && Date.now() - started >= options.budgetMs) break;
         const batch = await readBatch({ store, logId: log.logId, from, batchSize, names });
         if (!batch) break;
-        // Another indexer took this batch: carry on from where it is now.
+        // Another indexer took this batch: the log is in its hands now.
         if (!(await store.writeBatch(batch))) break;
         indexed += batch.rows.length;
         from = batch.to;
