@@ -327,7 +327,7 @@ test.describe("administrator", () => {
     const row = page.getByTestId("destination-vision-onprem");
     // The demo seed keyed every destination for the built-in demo provider.
     await expect(row).toContainText("Set (…");
-    await row.getByRole("button", { name: "Set key…" }).click();
+    await row.getByRole("button", { name: "Replace key…" }).click();
     const dialog = page.getByRole("dialog", { name: "Provider key for OptiScan defect model (on-premises)" });
     await dialog.getByLabel("API key").fill(apiKey);
     expect(await violations(page), "provider key dialog").toEqual([]);

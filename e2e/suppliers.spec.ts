@@ -137,8 +137,9 @@ test.describe("compliance officer", () => {
     }
     await expect(progress).toHaveText(`${total} of ${total} answered`);
     await page.getByRole("button", { name: "Submit for approval" }).click();
-    // The pilot conduit has expired: nothing reaches the provider now, so full marks rate low.
-    await expect(status(page, "Submitted for approval: score 100, rating LOW.")).toBeVisible();
+    // Full marks, but the demo's pilot calls of the last 30 days carried data to the
+    // provider before the conduit expired: the exposure makes it medium.
+    await expect(status(page, "Submitted for approval: score 100, rating MEDIUM.")).toBeVisible();
     await expect(page.getByTestId("assessment-status")).toHaveText("Awaiting approval");
     await expect(page.getByRole("region", { name: "Your decision" })).toHaveCount(0);
 
@@ -159,12 +160,12 @@ test.describe("administrator", () => {
     await decision.getByRole("button", { name: "Approve and sign off" }).click();
     await expect(status(page, "Assessment approved; the sign-off is recorded in the ledger.")).toBeVisible();
     await expect(page.getByTestId("assessment-status")).toHaveText("Approved");
-    await expect(page.getByTestId("assessment-rating")).toHaveText("low");
+    await expect(page.getByTestId("assessment-rating")).toHaveText("medium");
 
     await page.getByRole("link", { name: /^Ledger record / }).click();
     await expect(page.getByRole("heading", { level: 1, name: "Admin change" })).toBeVisible();
     // The record's summary, shown above its signed envelope.
-    await expect(page.getByText(/sign-off: assessment of Fjord AI AB \(ai-supplier v1\) approved; score 100, rating LOW, approved for data up to CONFIDENTIAL/).first()).toBeVisible();
+    await expect(page.getByText(/sign-off: assessment of Fjord AI AB \(ai-supplier v1\) approved; score 100, rating MEDIUM, approved for data up to CONFIDENTIAL/).first()).toBeVisible();
   });
 
   test("sees the whole chain and the exposure on the conduit's page", async ({ page }) => {
@@ -173,7 +174,7 @@ test.describe("administrator", () => {
     await expect(page).toHaveURL(new RegExp(`/conduits/${conduitSlug}$`));
     const chain = page.getByRole("list", { name: "Supplier chain of Augsburg MES scheduling to Anthropic (pilot)" });
     await expect(chain.getByRole("link", { name: provider })).toBeVisible();
-    await expect(chain.getByText("Risk low, approved up to CONFIDENTIAL")).toBeVisible();
+    await expect(chain.getByText("Risk medium, approved up to CONFIDENTIAL")).toBeVisible();
     await expect(chain.getByRole("link", { name: hyperscaler })).toBeVisible();
     await expect(chain.getByText("Not assessed")).toBeVisible();
     await expect(chain.getByText("SE (Stockholm)")).toBeVisible();
