@@ -81,7 +81,8 @@ export default async function RecordsPage(props: { searchParams: Promise<Record<
   values.tz ??= defaultTimeZone;
   const timeZone = page?.query.timeZone ?? defaultTimeZone;
   const [status, options] = await Promise.all([ledgerStatus({ store: (await openAppLedger()).store, db: db() }), explorerOptions({ db: db(), plant: plant?.slug ?? null })]);
-  const timeZones = [...new Set(["UTC", ...plants.map((p) => p.timeZone)])];
+  // The zone in use is offered even when it is no plant's (a shared link with tz=America/Chicago).
+  const timeZones = [...new Set(["UTC", ...plants.map((p) => p.timeZone), timeZone])];
 
   // The filter as applied, for the export and the next page (the view's columns aside).
   const applied = new URLSearchParams(params);
