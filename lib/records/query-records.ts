@@ -57,8 +57,15 @@ export interface RecordsSql {
   params: (string | number)[];
 }
 
-/** The SQL of one page; exported for the plan test. */
-export function recordsSql(options: { provider: "sqlite" | "postgresql"; filter: RecordFilter; sort: RecordSort; after: RecordQuery["after"]; limit: number }): RecordsSql {
+type LeadField = keyof typeof columnOf;
+
+/**
+ * The SQL of one page; exported for the plan test. With several filters, `lead` names the
+ * one whose index the page is read through: the others are written so that no index
+ * serves them (a planner that guesses would otherwise walk a large index for a rare
+ * combination, a second or more for one that matches nothing).
+ */
+export function recordsSql(options: { provider: "sqlite" | "postgresql"; filter: RecordFilter; sort: RecordSort; after: RecordQuery["after"]; limit: number; lead?: LeadField | null }): RecordsSql {
   const { filter, sort, after, limit } = options;
   const params: (string | number)[] = [];
   const p = (value: string | number) => {
@@ -71,9 +78,13 @@ export function recordsSql(options: { provider: "sqlite" | "postgresql"; filter:
   const orderId = byLabel ? `l."recordId"` : `r."recordId"`;
   const where: string[] = [];
   if (byLabel) where.push(`l."label" = ${p(filter.label!)}`);
+  const lead = byLabel ? null : (options.lead ?? null);
   for (const [field, column] of Object.entries(columnOf)) {
-    const value = filter[field as keyof typeof columnOf];
-    if (value !== undefined) where.push(`r."${column}" = ${p(value)}`);
+    const value = filter[field as LeadField];
+    if (value === undefined) continue;
+    // SQLite uses no index for +column, PostgreSQL none for column || ''.
+    const operand = lead === null || field === lead ? `r."${column}"` : options.provider === "sqlite" ? `+r."${column}"` : `(r."${column}" || '')`;
+    where.push(`${operand} = ${p(value)}`);
   }
   if (filter.from) where.push(`${order} >= ${p(filter.from)}`);
   if (filter.to) where.push(`${order} < ${p(filter.to)}`);
@@ -96,10 +107,37 @@ export interface RecordPage {
   next: string | null;
 }
 
+// A probe reads at most this many index entries per filter to tell a rare value from a common one.
+const probeLimit = 10_000;
+
+/**
+ * Of several filters, the one with the fewest matching rows (counted up to probeLimit in
+ * its own index, within the time range), so the page walks the shortest index range.
+ */
+export async function leadFilter(options: { db: Db; filter: RecordFilter }): Promise<LeadField | null> {
+  const { db, filter } = options;
+  const fields = (Object.keys(columnOf) as LeadField[]).filter((f) => filter[f] !== undefined);
+  if (fields.length < 2 || filter.label !== undefined || filter.q !== undefined) return null;
+  const sqlite = dbProvider(db) === "sqlite";
+  const counts = await Promise.all(
+    fields.map(async (field) => {
+      const params: string[] = [filter[field]!];
+      const ph = () => (sqlite ? "?" : `$${params.length}`);
+      let where = `"${columnOf[field]}" = ${ph()}`;
+      if (filter.from) where += ` AND "at" >= ${(params.push(filter.from), ph())}`;
+      if (filter.to) where += ` AND "at" < ${(params.push(filter.to), ph())}`;
+      const rows = await db.$queryRawUnsafe<{ n: number | bigint }[]>(`SELECT COUNT(*) AS n FROM (SELECT 1 FROM "RecordIndex" WHERE ${where} LIMIT ${probeLimit}) probe`, ...params);
+      return { field, n: Number(rows[0]?.n ?? 0) };
+    }),
+  );
+  return counts.reduce((best, c) => (c.n < best.n ? c : best)).field;
+}
+
 /** One page of the index in the explorer's order. */
 export async function queryRecords(options: { db: Db; query: Pick<RecordQuery, "filter" | "sort" | "after">; limit: number }): Promise<RecordPage> {
   const { db, query, limit } = options;
-  const { sql, params } = recordsSql({ provider: dbProvider(db), ...query, limit: limit + 1 });
+  const lead = await leadFilter({ db, filter: query.filter });
+  const { sql, params } = recordsSql({ provider: dbProvider(db), ...query, limit: limit + 1, lead });
   const found = (await db.$queryRawUnsafe<IndexRow[]>(sql, ...params)).map(normalizeRow);
   const rows = found.slice(0, limit);
   const last = rows.at(-1);
@@ -110,10 +148,11 @@ export async function queryRecords(options: { db: Db; query: Pick<RecordQuery, "
 export async function* scanRecords(options: { db: Db; filter: RecordFilter; sort: RecordSort; pageSize?: number; signal?: AbortSignal }): AsyncGenerator<IndexRow[]> {
   const pageSize = options.pageSize ?? 2000;
   const provider = dbProvider(options.db);
+  const lead = await leadFilter({ db: options.db, filter: options.filter });
   let after: RecordQuery["after"] = null;
   for (;;) {
     if (options.signal?.aborted) return;
-    const { sql, params } = recordsSql({ provider, filter: options.filter, sort: options.sort, after, limit: pageSize });
+    const { sql, params } = recordsSql({ provider, filter: options.filter, sort: options.sort, after, limit: pageSize, lead });
     const rows = (await options.db.$queryRawUnsafe<IndexRow[]>(sql, ...params)).map(normalizeRow);
     if (rows.length > 0) yield rows;
     if (rows.length < pageSize) return;

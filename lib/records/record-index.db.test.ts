@@ -10,7 +10,7 @@ import { LogWriter } from "@/lib/ledger/log-writer";
 import type { LedgerStore } from "@/lib/ledger/store";
 import { parseRecordQuery, type RecordFilter } from "@/lib/records/record-filter";
 import { indexPendingRecords } from "@/lib/records/record-index";
-import { queryRecords, recordsSql } from "@/lib/records/query-records";
+import { leadFilter, queryRecords, recordsSql } from "@/lib/records/query-records";
 import { exportRecords } from "@/lib/records/export-records";
 import { recordView } from "@/lib/records/record-view";
 import { callWithResult, refusal } from "@/lib/testing/call-records";
@@ -194,10 +194,10 @@ describe("query plans", () => {
     ["a label", { label: "personal_data" }, "RecordIndexLabel_pkey"],
   ];
 
-  async function plan(filter: RecordFilter): Promise<string> {
+  async function plan(filter: RecordFilter, lead: Parameters<typeof recordsSql>[0]["lead"] = null): Promise<string> {
     const db = database.db;
     const provider = dbProvider(db);
-    const { sql, params } = recordsSql({ provider, filter, sort: "newest", after: { at: "2026-12-01T00:00:00.000Z", recordId: "z" }, limit: 51 });
+    const { sql, params } = recordsSql({ provider, filter, sort: "newest", after: { at: "2026-12-01T00:00:00.000Z", recordId: "z" }, limit: 51, lead });
     if (provider === "sqlite") {
       const rows = await db.$queryRawUnsafe<{ detail: string }[]>(`EXPLAIN QUERY PLAN ${sql}`, ...params);
       return rows.map((r) => r.detail).join("\n");
@@ -218,6 +218,17 @@ describe("query plans", () => {
     const expected = dbProvider(database.db) === "sqlite" && index === "RecordIndexLabel_pkey" ? "sqlite_autoindex_RecordIndexLabel_1" : index;
     expect(text).toContain(expected);
     expect(text).not.toMatch(/TEMP B-TREE FOR ORDER BY|^\s*Sort\b|-> {2}Sort\b/m);
+  });
+
+  it("with several filters, reads through the index of the rarest one, and finds the same rows", async () => {
+    const filter = { plant: "augsburg", kind: "ai_call", device: "aug-wi-copilot" };
+    expect(await leadFilter({ db: database.db, filter })).toBe("device");
+    expect(await plan(filter, "device")).toContain("RecordIndex_device_at_recordId_idx");
+    expect(await plan(filter, "device")).not.toMatch(/RecordIndex_(plant|kind)_at_recordId_idx/);
+    expect((await find(filter)).rows.map((r) => r.recordId).sort()).toEqual([...copilotCalls].sort());
+    // A combination that matches nothing is answered from the rare filter's few rows.
+    expect(await leadFilter({ db: database.db, filter: { plant: "augsburg", outcome: "refused", device: "avr-qi-casting" } })).not.toBe("plant");
+    expect((await find({ plant: "augsburg", outcome: "refused", device: "avr-qi-casting" })).rows).toEqual([]);
   });
 
   it("a record id or hash is found through the key and hash indexes, not a scan", async () => {
