@@ -15,12 +15,10 @@
 //
 // To see where the time goes: npx tsx --cpu-prof --cpu-prof-dir=DIR scripts/bench-ledger.ts --quick
 // (every run's process writes its own profile into DIR).
-import { execFileSync, fork, type ChildProcess } from "node:child_process";
-import fs from "node:fs";
+import { fork, type ChildProcess } from "node:child_process";
 import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
-import pg from "pg";
 import { openLedgerStore } from "../lib/ledger";
 import { generateSigningKey, publicKeyFromSpki } from "../lib/ledger/keys";
 import { LogWriter } from "../lib/ledger/log-writer";
@@ -29,11 +27,12 @@ import { proveInclusion, type InclusionProofResult } from "../lib/ledger/operati
 import { verifyCheckpointSignature, verifyRecordSignature } from "../lib/ledger/record";
 import type { LedgerStore } from "../lib/ledger/store";
 import { verifyLedger, type SignatureChecks } from "../lib/ledger/verify";
+import { seededRandom } from "../lib/random";
 import { adminChange } from "../lib/testing/ledger-fixtures";
 import { describeMachine, median, option, percentile, writeBenchmarkSection } from "./bench-report";
+import { adminQuery, postgresServer, Scratch } from "./bench-scratch";
 import { migrateDeploy } from "./prisma";
 
-const root = path.resolve(import.meta.dirname, "..");
 
 // The production defaults of LEDGER_CHECKPOINT_EVERY / LEDGER_CHECKPOINT_SECONDS: a
 // checkpoint (one more commit) every 1,000 records is part of the append cost.
@@ -125,16 +124,6 @@ function cpuSeconds(since: NodeJS.CpuUsage): number {
 }
 
 /** Small seeded PRNG (mulberry32), so every run proves the same records. */
-function seededRandom(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 // ---------------------------------------------------------------------------------------
 // Phases: each runs in its own child process and returns its figures to the parent
 // ---------------------------------------------------------------------------------------
@@ -386,96 +375,6 @@ async function childMain(argv: string[]): Promise<void> {
 // ---------------------------------------------------------------------------------------
 // Scratch databases
 // ---------------------------------------------------------------------------------------
-
-async function adminQuery(options: { url: string; sql: string }): Promise<pg.QueryResult> {
-  const client = new pg.Client({ connectionString: options.url });
-  await client.connect();
-  try {
-    return await client.query(options.sql);
-  } finally {
-    await client.end();
-  }
-}
-
-/** Temp folder and PostgreSQL databases of this run, removed by cleanup() whatever happens. */
-class Scratch {
-  readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-ledger-"));
-  private readonly databases: string[] = [];
-  private counter = 0;
-
-  constructor(readonly postgresServer: string | undefined) {}
-
-  /** A fresh copy of the migrated SQLite template. */
-  sqlite(options: { template: string; name: string }): string {
-    const file = path.join(this.dir, `${options.name}.db`);
-    this.removeSqlite(file);
-    fs.copyFileSync(options.template, file);
-    return `file:${file}`;
-  }
-
-  removeSqlite(file: string): void {
-    for (const suffix of ["", "-wal", "-shm", "-journal"]) fs.rmSync(`${file}${suffix}`, { force: true });
-  }
-
-  /** A new PostgreSQL database, migrated or copied from a template database. */
-  async postgres(options: { template?: string } = {}): Promise<{ name: string; url: string }> {
-    const name = `bench_ledger_${process.pid}_${this.counter++}`;
-    await this.admin(`CREATE DATABASE ${name}${options.template ? ` TEMPLATE ${options.template}` : ""}`);
-    this.databases.push(name);
-    const url = new URL(this.postgresServer!);
-    url.pathname = `/${name}`;
-    return { name, url: url.toString() };
-  }
-
-  async dropPostgres(name: string): Promise<void> {
-    await this.admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    const i = this.databases.indexOf(name);
-    if (i >= 0) this.databases.splice(i, 1);
-  }
-
-  /**
-   * An autovacuum worker may still be in a database just written (or in the template),
-   * and a role without superuser can neither copy a database in use nor end that worker
-   * (FORCE fails): wait for it to finish, a few seconds at most, rather than fail.
-   */
-  private async admin(sql: string): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await adminQuery({ url: this.postgresServer!, sql });
-        return;
-      } catch (error) {
-        if (attempt >= 50) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 200));
-      }
-    }
-  }
-
-  private cleaned: Promise<void> | undefined;
-
-  /** Idempotent: the signal handler and main's finally may both call it. */
-  cleanup(): Promise<void> {
-    this.cleaned ??= (async () => {
-      for (const name of [...this.databases]) await this.dropPostgres(name).catch((e: unknown) => log(`could not drop ${name}: ${(e as Error).message}`));
-      fs.rmSync(this.dir, { recursive: true, force: true });
-    })();
-    return this.cleaned;
-  }
-}
-
-/** --postgres-url, else a postgresql:// DATABASE_URL, else the repo's local server when PostgreSQL is installed. */
-function postgresServer(options: { argv: string[] }): { url?: string; skipped?: string } {
-  if (options.argv.includes("--no-postgres")) return { skipped: "--no-postgres" };
-  const given = option({ argv: options.argv, name: "--postgres-url" }) ?? process.env.DATABASE_URL;
-  if (given && /^postgres(ql)?:\/\//.test(given)) return { url: given };
-  // setup-postgres.sh would install PostgreSQL when missing; a benchmark should not.
-  if (!fs.existsSync("/usr/lib/postgresql")) return { skipped: "PostgreSQL is not installed (scripts/setup-postgres.sh, or --postgres-url)" };
-  try {
-    const out = execFileSync("bash", [path.join(root, "scripts/setup-postgres.sh")], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-    return { url: out.trim().split("\n").at(-1) };
-  } catch (error) {
-    return { skipped: `scripts/setup-postgres.sh failed: ${(error as Error).message.split("\n")[0]}` };
-  }
-}
 
 // ---------------------------------------------------------------------------------------
 // Report
@@ -782,7 +681,7 @@ async function main(argv: string[]): Promise<void> {
     if (!Number.isSafeInteger(sizes.bigLog) || sizes.bigLog < 1) throw new Error("--records needs a positive whole number");
   }
   const postgres = postgresServer({ argv });
-  const scratch = new Scratch(postgres.url);
+  const scratch = new Scratch({ name: "bench-ledger", postgresServer: postgres.url, log });
   // Ctrl-C or kill: stop the running child and remove what this run created. `on`, not
   // `once`: tsx may pass the same signal on a second time, which must not end the cleanup.
   let stopping = false;

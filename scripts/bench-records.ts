@@ -20,19 +20,19 @@
 // the date, to the "records" section of BENCHMARKS.md (not for a --quick smoke run). It
 // times; it asserts nothing. Scratch files and databases are removed at the end, on
 // failure and on Ctrl-C.
-import { execFileSync, fork, spawn, type ChildProcess } from "node:child_process";
-import fs from "node:fs";
+import { fork, spawn, type ChildProcess } from "node:child_process";
 import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
 import pg from "pg";
-import { childEnv, loadConfig } from "../lib/config";
+import { childEnv } from "../lib/config";
 import { createDb, dbProvider, type Db } from "../lib/db";
 import { validateRecordInput } from "../lib/ledger/record";
 import { exportRecords } from "../lib/records/export-records";
 import { leadFilter, queryRecords, recordsSql } from "../lib/records/query-records";
 import type { RecordFilter, RecordQuery } from "../lib/records/record-filter";
 import { cpuPressure, describeMachine, median, option, percentile, writeBenchmarkSection } from "./bench-report";
+import { adminQuery, postgresServer, Scratch } from "./bench-scratch";
 import { migrateDeploy } from "./prisma";
 import type { SeedVolumeSummary } from "./seed-volume";
 
@@ -353,78 +353,6 @@ function runSeed(options: { url: string; dataDir: string; calls: number }): Prom
 // Scratch databases
 // ---------------------------------------------------------------------------------------
 
-async function adminQuery(options: { url: string; sql: string }): Promise<pg.QueryResult> {
-  const client = new pg.Client({ connectionString: options.url });
-  await client.connect();
-  try {
-    return await client.query(options.sql);
-  } finally {
-    await client.end();
-  }
-}
-
-/** Temp folder and PostgreSQL databases of this run, removed by cleanup() whatever happens. */
-class Scratch {
-  readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-records-"));
-  private readonly databases: string[] = [];
-  private counter = 0;
-
-  constructor(readonly postgresServer: string | undefined) {}
-
-  async postgres(): Promise<{ name: string; url: string }> {
-    const name = `bench_records_${process.pid}_${this.counter++}`;
-    await this.admin(`CREATE DATABASE ${name}`);
-    this.databases.push(name);
-    const url = new URL(this.postgresServer!);
-    url.pathname = `/${name}`;
-    return { name, url: url.toString() };
-  }
-
-  async dropPostgres(name: string): Promise<void> {
-    await this.admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    const i = this.databases.indexOf(name);
-    if (i >= 0) this.databases.splice(i, 1);
-  }
-
-  /** An autovacuum worker may still be on a database just written; wait for it rather than fail. */
-  private async admin(sql: string): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await adminQuery({ url: this.postgresServer!, sql });
-        return;
-      } catch (error) {
-        if (attempt >= 50) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 200));
-      }
-    }
-  }
-
-  private cleaned: Promise<void> | undefined;
-
-  cleanup(): Promise<void> {
-    this.cleaned ??= (async () => {
-      for (const name of [...this.databases]) await this.dropPostgres(name).catch((e: unknown) => log(`could not drop ${name}: ${(e as Error).message}`));
-      fs.rmSync(this.dir, { recursive: true, force: true });
-    })();
-    return this.cleaned;
-  }
-}
-
-/** --postgres-url, else a postgresql:// DATABASE_URL, else the repo's local server when PostgreSQL is installed. */
-function postgresServer(options: { argv: string[] }): { url?: string; skipped?: string } {
-  if (options.argv.includes("--no-postgres")) return { skipped: "--no-postgres" };
-  const configured = loadConfig().database;
-  const given = option({ argv: options.argv, name: "--postgres-url" }) ?? (configured.provider === "postgresql" ? configured.url : undefined);
-  if (given) return { url: given };
-  if (!fs.existsSync("/usr/lib/postgresql")) return { skipped: "PostgreSQL is not installed (scripts/setup-postgres.sh, or --postgres-url)" };
-  try {
-    const out = execFileSync("bash", [path.join(root, "scripts/setup-postgres.sh")], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-    return { url: out.trim().split("\n").at(-1) };
-  } catch (error) {
-    return { skipped: `scripts/setup-postgres.sh failed: ${(error as Error).message.split("\n")[0]}` };
-  }
-}
-
 /**
  * Grows a PostgreSQL index to about `rows` rows by copying the rows indexed from the
  * ledger (and their labels): copy k is shifted k × `days` back in time, its record ids,
@@ -621,7 +549,7 @@ async function main(argv: string[]): Promise<void> {
   sizes.postgresCalls = whole("--postgres-records") ?? whole("--records") ?? sizes.postgresCalls;
   sizes.postgresRows = whole("--postgres-rows") ?? sizes.postgresRows;
   const postgres = postgresServer({ argv });
-  const scratch = new Scratch(postgres.url);
+  const scratch = new Scratch({ name: "bench-records", postgresServer: postgres.url, log });
   let stopping = false;
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.on(signal, () => {

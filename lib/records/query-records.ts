@@ -112,7 +112,8 @@ const probeLimit = 10_000;
 
 /**
  * Of several filters, the one with the fewest matching rows (counted up to probeLimit in
- * its own index, within the time range), so the page walks the shortest index range.
+ * its own index, within the time range), so the page walks the shortest index range;
+ * null when none is rare.
  */
 export async function leadFilter(options: { db: Db; filter: RecordFilter }): Promise<LeadField | null> {
   const { db, filter } = options;
@@ -130,7 +131,10 @@ export async function leadFilter(options: { db: Db; filter: RecordFilter }): Pro
       return { field, n: Number(rows[0]?.n ?? 0) };
     }),
   );
-  return counts.reduce((best, c) => (c.n < best.n ? c : best)).field;
+  const rarest = counts.reduce((best, c) => (c.n < best.n ? c : best));
+  // No filter is rare: the planner's own choice is as good (forcing a common one made
+  // PostgreSQL read the table whole and sort it).
+  return rarest.n < probeLimit ? rarest.field : null;
 }
 
 /** One page of the index in the explorer's order. */

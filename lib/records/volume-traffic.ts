@@ -9,6 +9,7 @@
 //
 // Everything is drawn from a seeded generator, so a seed and a size give the same
 // traffic (record ids and hashes aside, which are random as in production).
+import { seededRandom } from "@/lib/random";
 import { randomBytes } from "node:crypto";
 import type { Db } from "@/lib/db";
 import type { SigningKey } from "@/lib/ledger/keys";
@@ -347,16 +348,6 @@ const mesBatch = "mes:replan-batch";
 // ---------------------------------------------------------------------------------------
 
 /** Small seeded PRNG (mulberry32), as in scripts/bench-ledger.ts. */
-function seededRandom(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 class Draw {
   constructor(readonly random: () => number) {}
 
