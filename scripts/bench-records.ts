@@ -81,7 +81,7 @@ interface QuerySpec {
 
 const hoursBefore = (options: { end: string; hours: number }) => new Date(Date.parse(options.end) - options.hours * 3_600_000).toISOString();
 
-/** Filter values are the demo plant's own (lib/seed/demo-plant.ts) and the volume traffic's (lib/records/volume-traffic.ts). */
+/** Filter values are the demo plant's own (lib/seed/demo-plant.ts) and the volume traffic's (proxy/demo/volume-traffic.ts). */
 function querySpecs(options: { facts: DataFacts; rows: number }): QuerySpec[] {
   const { facts } = options;
   const midWeek = hoursBefore({ end: facts.end, hours: 14 * 24 });
@@ -587,7 +587,7 @@ async function main(argv: string[]): Promise<void> {
       : `PostgreSQL was not measured (${postgres.skipped}).`;
     const benchmarksFile = writeBenchmarkSection({
       // bench-report.ts names the benchmarks it knows; "records" is this one's section.
-      benchmark: "records" as Parameters<typeof writeBenchmarkSection>[0]["benchmark"],
+      benchmark: "records",
       body: [
         "## Records explorer",
         "",

@@ -25,7 +25,7 @@ import { demoLoginsFile, ensurePrivateDir, writePrivateFile } from "../lib/data-
 import { openLedgerStore, openLog } from "../lib/ledger";
 import { loadOrCreateSigningKey } from "../lib/ledger/keys";
 import { indexPendingRecords } from "../lib/records/record-index";
-import { defaultInflight, seedVolumeTraffic, volumeLogName, type VolumeCounts } from "../lib/records/volume-traffic";
+import { defaultInflight, seedVolumeTraffic, volumeLogName, type VolumeCounts } from "../proxy/demo/volume-traffic";
 import { formatDemoLogins, isEmptyDatabase, seedDemoPlant } from "../lib/seed/demo-plant";
 import { migrateDeploy } from "./prisma";
 

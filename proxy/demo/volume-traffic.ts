@@ -9,13 +9,13 @@
 //
 // Everything is drawn from a seeded generator, so a seed and a size give the same
 // traffic (record ids and hashes aside, which are random as in production).
-import { seededRandom } from "@/lib/random";
 import { randomBytes } from "node:crypto";
 import type { Db } from "@/lib/db";
 import type { SigningKey } from "@/lib/ledger/keys";
 import { LogWriter, uuidv7 } from "@/lib/ledger/log-writer";
 import type { LedgerStore } from "@/lib/ledger/store";
 import { appIssuerSlug } from "@/lib/operators/assertions";
+import { seededRandom } from "@/lib/random";
 import { authorizeCall, type ConduitRule } from "@/proxy/authorize";
 import { labelLevels } from "@/proxy/classify/labels";
 
@@ -347,7 +347,7 @@ const mesBatch = "mes:replan-batch";
 // Random draws
 // ---------------------------------------------------------------------------------------
 
-/** Small seeded PRNG (mulberry32), as in scripts/bench-ledger.ts. */
+/** The traffic's random choices, all from one seeded generator (lib/random.ts). */
 class Draw {
   constructor(readonly random: () => number) {}
 

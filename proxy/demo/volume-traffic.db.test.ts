@@ -9,7 +9,7 @@ import { parseEnvelope, validateRecordInput } from "@/lib/ledger/record";
 import type { LedgerStore, RecordRow } from "@/lib/ledger/store";
 import { verifyLedger } from "@/lib/ledger/verify";
 import { indexPendingRecords } from "@/lib/records/record-index";
-import { loadVolumeInventory, planVolumeTraffic, seedVolumeTraffic, volumeLogName, type VolumeCounts, type VolumeInventory } from "@/lib/records/volume-traffic";
+import { loadVolumeInventory, planVolumeTraffic, seedVolumeTraffic, volumeLogName, type VolumeCounts, type VolumeInventory } from "@/proxy/demo/volume-traffic";
 import { seedDemoPlantForTest } from "@/lib/testing/demo-seed";
 import { createTestDatabase, type TestDatabase } from "@/lib/testing/test-database";
 import { proxyErrorStatus } from "@/proxy/errors";
