@@ -5,14 +5,13 @@
 // right after, each step an admin_change record) through the same core the devices use,
 // which identifies, authorises, classifies, records before forwarding, forwards and
 // records the result. Only an observer on that core is added (ProxyRuntime.observed).
-import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { SessionUser } from "@/lib/auth/session";
 import type { Db, ProviderKind, Workload } from "@/lib/db";
-import { generateDeviceToken, hashDeviceToken, revokeDeviceCredential, tokenDisplayPrefix } from "@/lib/devices/credentials";
+import { hashDeviceToken, issueDeviceCredential, revokeDeviceCredential } from "@/lib/devices/credentials";
 import { AppError } from "@/lib/errors";
 import { conduitState, type ConduitState } from "@/lib/inventory/conduit-state";
-import { recordAdminChange, type RecordFn } from "@/lib/ledger/admin-change";
+import type { RecordFn } from "@/lib/ledger/admin-change";
 import type { AppendedRecord } from "@/lib/ledger/log-writer";
 import { providerKeyHint } from "@/lib/secrets/provider-keys";
 import type { InspectionProxy } from "@/proxy/core";
@@ -22,8 +21,6 @@ import { parseJson, record as asRecord, text as asText } from "@/proxy/providers
 import type { ProxyObserver } from "@/proxy/runtime";
 import type { UpstreamCall } from "@/proxy/upstream-client";
 
-/** Long enough for one call through a slow provider; the credential is revoked right after anyway. */
-export const testCredentialMinutes = 5;
 /** How much of a body the page shows; the rest is counted, not kept. */
 export const shownBodyMaxBytes = 64 * 1024;
 /** How long to wait for the result record once the answer is in (it follows the answer, never delays it). */
@@ -272,25 +269,6 @@ export interface TestCallRuntime {
   observed(observer: ProxyObserver): Pick<InspectionProxy, "answer">;
 }
 
-/** Issues the test's own token: like issueDeviceCredential, but minutes long, and recorded as being for a test. */
-async function issueTestCredential(options: { db: Db; record: RecordFn; actor: SessionUser; device: { id: string; slug: string }; now: Date }) {
-  const { db, actor, device, now } = options;
-  const token = generateDeviceToken();
-  const expiresAt = new Date(now.getTime() + testCredentialMinutes * 60_000);
-  const state = { id: randomUUID(), deviceId: device.id, label: `Test call by ${actor.email}`.slice(0, 120), tokenPrefix: tokenDisplayPrefix(token), expiresAt, revokedAt: null };
-  await recordAdminChange({
-    record: options.record,
-    actor,
-    entity: { type: "DeviceCredential", id: state.id },
-    action: "create",
-    before: null,
-    after: state,
-    summary: `token ${state.tokenPrefix}… issued for a test call of device ${device.slug}, expires ${expiresAt.toISOString()}`,
-  });
-  await db.deviceCredential.create({ data: { ...state, tokenHash: hashDeviceToken(token), createdAt: now, issuedById: actor.id } });
-  return { token, state };
-}
-
 /** Reloads until the proxy knows the new token: a reload already under way may have started before it existed. */
 async function untilKnown(options: { inventory: TestCallRuntime["inventory"]; tokenHash: string }) {
   for (let attempt = 0; attempt < 3; attempt++) {
@@ -338,8 +316,8 @@ export async function sendTestCall(options: { db: Db; record: RecordFn; actor: S
     throw new AppError({ code: "validation_failed", message: `Calls to ${destination.slug} name a model.`, issues: [{ path: "model", message: "Name the model to call." }] });
   }
 
-  const issued = await issueTestCredential({ db, record: options.record, actor: options.actor, device, now: options.now ?? new Date() });
-  const credential = { id: issued.state.id, tokenPrefix: issued.state.tokenPrefix, label: issued.state.label, expiresAt: issued.state.expiresAt.toISOString() };
+  const issued = await issueDeviceCredential({ db, record: options.record, actor: options.actor, device: device.id, input: { label: `Test call by ${options.actor.email}`.slice(0, 120) }, testCall: true, now: options.now });
+  const credential = { id: issued.credential.id, tokenPrefix: issued.credential.tokenPrefix, label: issued.credential.label, expiresAt: issued.credential.expiresAt!.toISOString() };
   let report: Omit<TestCallReport, "credential">;
   let revoked = false;
   try {
@@ -348,7 +326,7 @@ export async function sendTestCall(options: { db: Db; record: RecordFn; actor: S
   } finally {
     // Also when the call failed. Should revoking fail, the token still expires in minutes,
     // and it never left this process; the report says so.
-    revoked = await revokeDeviceCredential({ db, record: options.record, actor: options.actor, credentialId: issued.state.id }).then(
+    revoked = await revokeDeviceCredential({ db, record: options.record, actor: options.actor, credentialId: issued.credential.id }).then(
       () => true,
       () => false,
     );

@@ -84,30 +84,38 @@ async function findCredential(options: { db: Db; credentialId: string }) {
 }
 
 /** A new token and the row that will hold its hash; nothing is written yet. */
-function newCredential(options: { device: { id: string; slug: string; status: string }; label: string; expiresInDays: number | null; now: Date }) {
+function newCredential(options: { device: { id: string; slug: string; status: string }; label: string; expiresInDays: number | null; now: Date; testCall?: boolean }) {
   const { device, now } = options;
   // A disabled device is refused by the proxy anyway; a fresh token for it would only be a loose secret.
   if (device.status !== "ACTIVE") throw new AppError({ code: "conflict", message: `Device ${device.slug} is disabled; enable it before issuing a token.` });
   const token = generateDeviceToken();
-  const expiresAt = options.expiresInDays === null ? null : new Date(now.getTime() + options.expiresInDays * day);
+  const lifetimeMs = options.testCall ? testCallTokenMinutes * 60_000 : options.expiresInDays === null ? null : options.expiresInDays * day;
+  const expiresAt = lifetimeMs === null ? null : new Date(now.getTime() + lifetimeMs);
   const state = { id: randomUUID(), deviceId: device.id, label: options.label, tokenPrefix: tokenDisplayPrefix(token), expiresAt, revokedAt: null };
-  const summary = `token ${state.tokenPrefix}… issued for device ${device.slug}${expiresAt ? `, expires ${expiresAt.toISOString()}` : ", no expiry"}`;
+  const summary = `token ${state.tokenPrefix}… issued for ${options.testCall ? "a test call of " : ""}device ${device.slug}${expiresAt ? `, expires ${expiresAt.toISOString()}` : ", no expiry"}`;
   // createdAt is the issue time the expiry was counted from (a rotation inherits the lifetime).
   return { token, state, summary, data: { ...state, tokenHash: hashDeviceToken(token), createdAt: now } };
 }
 
-/** Issues a new token for a device; the token is in the result and nowhere else. */
+/** How long the token of a test call from the app lives (proxy/test-call.ts revokes it at once). */
+export const testCallTokenMinutes = 5;
+
+/**
+ * Issues a new token for a device; the token is in the result and nowhere else. A
+ * `testCall` token lives testCallTokenMinutes, whatever the input says.
+ */
 export async function issueDeviceCredential(options: {
   db: Db;
   record: RecordFn;
   actor: SessionUser;
   device: string;
   input: z.input<typeof issueCredentialSchema>;
+  testCall?: boolean;
   now?: Date;
 }) {
   const input = issueCredentialSchema.parse(options.input);
   const device = await findDevice(options);
-  const issued = newCredential({ device, ...input, now: options.now ?? new Date() });
+  const issued = newCredential({ device, ...input, testCall: options.testCall, now: options.now ?? new Date() });
   await recordAdminChange({ ...options, entity: { type: "DeviceCredential", id: issued.state.id }, action: "create", before: null, after: issued.state, summary: issued.summary });
   const credential = await options.db.deviceCredential.create({
     data: { ...issued.data, issuedById: options.actor.id },
