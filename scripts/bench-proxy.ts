@@ -874,7 +874,8 @@ async function startTargets(options: { settings: Settings; fleet: Fleet; profile
     name: "app",
     command: process.execPath,
     args: [...process.execArgv, path.join(root, "scripts/start.ts")],
-    env: { CONDUIT_DATA_DIR: appData, HOST: "127.0.0.1", PORT: String(appPort), BENCHMARK_BASELINE_ROUTE: "true", ...(profileDir ? { NODE_OPTIONS: `--import ${profilePreload({ fleet, dir: path.join(profileDir, "app") })}` } : {}) },
+    // The demo's seeded traffic would be counted against the benchmark's calls in the ledger check.
+    env: { CONDUIT_DATA_DIR: appData, DEMO_PROVIDER: "off", HOST: "127.0.0.1", PORT: String(appPort), BENCHMARK_BASELINE_ROUTE: "true", ...(profileDir ? { NODE_OPTIONS: `--import ${profilePreload({ fleet, dir: path.join(profileDir, "app") })}` } : {}) },
   });
   // The standalone proxy is the production entry point (npm run proxy) over a data folder
   // prepared first: its own SQLite database with the demo plant, key file and token.
