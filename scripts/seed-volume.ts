@@ -1,11 +1,12 @@
 // `npm run seed:volume -- --records N [--days D]`: fills the configured database
-// (DATABASE_URL, else <CONDUIT_DATA_DIR>/conduit-ledger.db) with N realistic AI calls of
+// (DATABASE_URL, else <CONDUIT_DATA_DIR>/conduit-ledger.db) with N ledger records of realistic AI calls of
 // the inventory's devices over the last D days (default 30), written through the real
 // ledger path into a log of their own (volume-<n>, its key in <data>/keys/), then
 // brings the records explorer's index up to date. For benchmarks and demos.
 //
-//   --records N   AI calls (an ai_call with its ai_call_result, or an ai_call_denied;
-//                 oversight decisions come on top), default 10,000
+//   --records N   ledger records, default 20,000: AI calls (an ai_call with its
+//                 ai_call_result, or an ai_call_denied) and a few oversight decisions
+//   --calls N     AI calls instead (about twice as many records)
 //   --days D      spread over the D days before now, default 30
 //   --seed S      the traffic's random seed (the same seed and size give the same traffic)
 //   --inflight K  appends kept in flight, default calls/500 between 50 and 2000
@@ -25,7 +26,7 @@ import { demoLoginsFile, ensurePrivateDir, writePrivateFile } from "../lib/data-
 import { openLedgerStore, openLog } from "../lib/ledger";
 import { loadOrCreateSigningKey } from "../lib/ledger/keys";
 import { indexPendingRecords } from "../lib/records/record-index";
-import { defaultInflight, seedVolumeTraffic, volumeLogName, type VolumeCounts } from "../proxy/demo/volume-traffic";
+import { callsForRecords, defaultInflight, seedVolumeTraffic, volumeLogName, type VolumeCounts } from "../proxy/demo/volume-traffic";
 import { formatDemoLogins, isEmptyDatabase, seedDemoPlant } from "../lib/seed/demo-plant";
 import { migrateDeploy } from "./prisma";
 
@@ -131,7 +132,9 @@ function startIndexFollower(options: { onProgress: (progress: IndexProgressMessa
 async function main(argv: string[]): Promise<void> {
   const began = performance.now();
   process.umask(0o077);
-  const calls = positive({ argv, name: "--records", fallback: 10_000 });
+  if (argv.includes("--records") && argv.includes("--calls")) throw new Error("give --records or --calls, not both");
+  const records = argv.includes("--calls") ? undefined : positive({ argv, name: "--records", fallback: 20_000 });
+  const calls = records === undefined ? positive({ argv, name: "--calls", fallback: 10_000 }) : callsForRecords(records);
   const days = positive({ argv, name: "--days", fallback: 30, integer: false });
   const seed = positive({ argv, name: "--seed", fallback: 62443 });
   const inflight = positive({ argv, name: "--inflight", fallback: defaultInflight(calls) });
@@ -159,13 +162,14 @@ async function main(argv: string[]): Promise<void> {
     const prepared = performance.now();
 
     if (indexing === "beside") follower = startIndexFollower({ onProgress: () => undefined });
-    say(`appending ${int(calls)} AI calls over the last ${days} days to log ${log.id} (${int(inflight)} in flight${follower ? "; indexing beside it" : ""})`);
+    say(`appending ${records === undefined ? `${int(calls)} AI calls` : `${int(records)} ledger records`} over the last ${days} days to log ${log.id} (${int(inflight)} in flight${follower ? "; indexing beside it" : ""})`);
     const counts = await seedVolumeTraffic({
       db,
       store,
       key,
       log,
       calls,
+      records,
       days,
       end: new Date(),
       seed,
@@ -174,7 +178,7 @@ async function main(argv: string[]): Promise<void> {
       progressEvery: Math.max(1000, Math.round(calls / 10)),
       onProgress: ({ counts: c, seconds }) =>
         say(
-          `  ${int(c.calls)} of ${int(calls)} calls, ${int(c.records)} ledger records, ${seconds.toFixed(1)} s (${int(c.calls / seconds)} calls/s, ${int(c.records / seconds)} records/s)` +
+          `  ${int(c.calls)} calls, ${int(c.records)}${records === undefined ? "" : ` of ${int(records)}`} ledger records, ${seconds.toFixed(1)} s (${int(c.calls / seconds)} calls/s, ${int(c.records / seconds)} records/s)` +
             (follower ? `; ${int(follower.progress().indexed)} indexed` : ""),
         ),
     });
@@ -235,7 +239,7 @@ function describe(summary: SeedVolumeSummary): string {
         ? `${int(summary.indexed)} records indexed, ${int(summary.indexedDuringAppend)} of them beside the appends, the rest in ${seconds.index.toFixed(1)} s after them`
         : `${seconds.index.toFixed(1)} s indexing ${int(summary.indexed)} records (${int(summary.indexed / seconds.index)}/s)`;
   return [
-    `Log ${summary.logId} (${summary.database}): ${int(counts.calls)} AI calls (the --records count: ai_call and ai_call_denied records) over ${summary.days} days, ${int(counts.records)} ledger records in all.`,
+    `Log ${summary.logId} (${summary.database}): ${int(counts.calls)} AI calls (ai_call and ai_call_denied records) over ${summary.days} days, ${int(counts.records)} ledger records in all.`,
     `  records by kind: ${table(counts.byKind)}`,
     `  calls by outcome: ${table(counts.byOutcome)}`,
     `  refusals by code: ${table(counts.byCode)}`,

@@ -5,8 +5,7 @@
 import type { SessionUser } from "@/lib/auth/session";
 import type { Db } from "@/lib/db";
 import { filterParams, type RecordFilter, type RecordSort } from "@/lib/records/record-filter";
-import type { IndexRow } from "@/lib/records/project-record";
-import { indexColumns, scanRecords } from "@/lib/records/query-records";
+import { indexColumns, scanRecords, type IndexTuple } from "@/lib/records/query-records";
 
 export type ExportFormat = "csv" | "jsonl";
 
@@ -24,10 +23,15 @@ function csvCell(value: unknown): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-/** The lines of one page of rows in `format` (CSV without its header). */
-export function formatRows(options: { rows: IndexRow[]; format: ExportFormat }): string {
-  if (options.format === "jsonl") return options.rows.map((row) => `${JSON.stringify(row)}\n`).join("");
-  return options.rows.map((row) => `${indexColumns.map((c) => csvCell(row[c])).join(",")}\r\n`).join("");
+/** The lines of one page of rows (in indexColumns order) in `format` (CSV without its header). */
+export function formatRows(options: { rows: IndexTuple[]; format: ExportFormat }): string {
+  if (options.format === "jsonl") return options.rows.map((row) => `${JSON.stringify(Object.fromEntries(indexColumns.map((c, i) => [c, jsonValue(row[i])])))}\n`).join("");
+  return options.rows.map((row) => `${row.map(csvCell).join(",")}\r\n`).join("");
+}
+
+// PostgreSQL's driver hands float columns over as numbers, SQLite's integers as numbers too; nothing else needs mapping.
+function jsonValue(value: unknown): unknown {
+  return value === undefined ? null : value;
 }
 
 export const csvHeader = `${indexColumns.join(",")}\r\n`;

@@ -47,6 +47,9 @@ class SqliteIndexStore implements RecordIndexStore {
     // The index is derived: a commit lost to a power cut is re-indexed from the ledger.
     this.db.pragma("synchronous = NORMAL");
     this.db.pragma("busy_timeout = 5000");
+    // Fifteen indexes take each row: SQLite's default 2 MB page cache rereads their pages from
+    // disk once the index outgrows it (indexing a million calls slowed by half).
+    this.db.pragma("cache_size = -65536");
     const db = this.db;
     this.statements = {
       logs: db.prepare(`SELECT l."id" AS "logId", COALESCE((SELECT MAX(r."seq") + 1 FROM "AuditRecord" r WHERE r."logId" = l."id"), 0) AS "size",
@@ -158,6 +161,39 @@ class PostgresIndexStore implements RecordIndexStore {
   async close() {
     await this.pool.end();
   }
+}
+
+/**
+ * The export's bulk read: each row as an array in the query's column order, straight from
+ * the driver. Objects per row (the ORM's or the driver's) cost two thirds of an export's time.
+ */
+export interface RecordIndexReader {
+  rows(options: { sql: string; params: (string | number)[] }): Promise<unknown[][]>;
+  close(): Promise<void>;
+}
+
+export function openRecordIndexReader(options: { url: string }): RecordIndexReader {
+  if (options.url.startsWith("file:")) {
+    const db = new Database(options.url.slice("file:".length), { readonly: true, fileMustExist: true });
+    // Reading the index in order touches most of its pages: mapped, they are not copied per read.
+    db.pragma("mmap_size = 268435456");
+    return {
+      rows: async ({ sql, params }) => db.prepare(sql).raw(true).all(...params) as unknown[][],
+      close: async () => void db.close(),
+    };
+  }
+  const client = new pg.Client({ connectionString: options.url });
+  const connected = client.connect();
+  return {
+    rows: async ({ sql, params }) => {
+      await connected;
+      return (await client.query({ text: sql, values: params, rowMode: "array" })).rows as unknown[][];
+    },
+    close: async () => {
+      await connected.catch(() => undefined);
+      await client.end();
+    },
+  };
 }
 
 export function openRecordIndexStore(options: { url: string }): RecordIndexStore {

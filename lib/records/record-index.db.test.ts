@@ -10,7 +10,7 @@ import { LogWriter } from "@/lib/ledger/log-writer";
 import type { LedgerStore } from "@/lib/ledger/store";
 import { parseRecordQuery, type RecordFilter } from "@/lib/records/record-filter";
 import { indexPendingRecords } from "@/lib/records/record-index";
-import { leadFilter, queryRecords, recordsSql } from "@/lib/records/query-records";
+import { planPage, queryRecords, recordsSql, type SearchLimits } from "@/lib/records/query-records";
 import { exportRecords } from "@/lib/records/export-records";
 import { recordView } from "@/lib/records/record-view";
 import { callWithResult, refusal } from "@/lib/testing/call-records";
@@ -148,6 +148,10 @@ describe("the records index", () => {
     const lines = (await new Response(stream).text()).trimEnd().split("\r\n");
     expect(lines[0]!.startsWith("recordId,logId,seq,kind,at,")).toBe(true);
     expect(lines.slice(1).map((l) => l.split(",")[0])).toEqual(copilotCalls);
+    // JSON Lines hold the explorer's rows exactly, typed as the page gets them.
+    const jsonl = await exportRecords({ db: database.db, record: async () => undefined, actor: { id: "u1", email: "a@b.example", name: "A", role: "AUDITOR" }, filter: { device: "aug-wi-copilot" }, sort: "oldest", format: "jsonl" });
+    const exported = (await new Response(jsonl).text()).trimEnd().split("\n").map((line) => JSON.parse(line) as unknown);
+    expect(exported).toEqual((await find({ device: "aug-wi-copilot", sort: "oldest" })).rows);
   });
 
   it("stops reading when the client leaves an export, holding nothing open", async () => {
@@ -194,10 +198,10 @@ describe("query plans", () => {
     ["a label", { label: "personal_data" }, "RecordIndexLabel_pkey"],
   ];
 
-  async function plan(filter: RecordFilter, lead: Parameters<typeof recordsSql>[0]["lead"] = null): Promise<string> {
+  async function plan(filter: RecordFilter, lead: Parameters<typeof recordsSql>[0]["lead"] = null, window?: number): Promise<string> {
     const db = database.db;
     const provider = dbProvider(db);
-    const { sql, params } = recordsSql({ provider, filter, sort: "newest", after: { at: "2026-12-01T00:00:00.000Z", recordId: "z" }, limit: 51, lead });
+    const { sql, params } = recordsSql({ provider, filter, sort: "newest", after: { at: "2026-12-01T00:00:00.000Z", recordId: "z" }, limit: 51, lead, window });
     if (provider === "sqlite") {
       const rows = await db.$queryRawUnsafe<{ detail: string }[]>(`EXPLAIN QUERY PLAN ${sql}`, ...params);
       return rows.map((r) => r.detail).join("\n");
@@ -222,13 +226,68 @@ describe("query plans", () => {
 
   it("with several filters, reads through the index of the rarest one, and finds the same rows", async () => {
     const filter = { plant: "augsburg", kind: "ai_call", device: "aug-wi-copilot" };
-    expect(await leadFilter({ db: database.db, filter })).toBe("device");
+    expect(await planPage({ db: database.db, filter, bounded: true })).toEqual({ lead: "device" });
     expect(await plan(filter, "device")).toContain("RecordIndex_device_at_recordId_idx");
     expect(await plan(filter, "device")).not.toMatch(/RecordIndex_(plant|kind)_at_recordId_idx/);
     expect((await find(filter)).rows.map((r) => r.recordId).sort()).toEqual([...copilotCalls].sort());
     // A combination that matches nothing is answered from the rare filter's few rows.
-    expect(await leadFilter({ db: database.db, filter: { plant: "augsburg", outcome: "refused", device: "avr-qi-casting" } })).not.toBe("plant");
+    expect((await planPage({ db: database.db, filter: { plant: "augsburg", outcome: "refused", device: "avr-qi-casting" }, bounded: true })).lead).not.toBe("plant");
     expect((await find({ plant: "augsburg", outcome: "refused", device: "avr-qi-casting" })).rows).toEqual([]);
+  });
+
+  // Small limits stand in for the explorer's (10,000 and 20,000), which would need a far bigger test log.
+  const small: SearchLimits = { probe: 3, window: 8 };
+  async function walk(filter: RecordFilter, limit: number) {
+    const pages: Awaited<ReturnType<typeof queryRecords>>[] = [];
+    let after = null;
+    do {
+      const page = await queryRecords({ db: database.db, query: { filter, sort: "newest", after }, limit, limits: small });
+      pages.push(page);
+      after = page.next ? parseRecordQuery({ params: new URLSearchParams({ after: page.next }), defaultTimeZone: "UTC" }).after : null;
+    } while (after);
+    return pages;
+  }
+
+  it("with only common filters, searches a bounded window, says how far back, and finds every row by searching on", async () => {
+    const matching = { plant: "augsburg", outcome: "redacted" };
+    expect(await planPage({ db: database.db, filter: matching, bounded: true, limits: small })).toEqual({ lead: "plant", window: 8 });
+    // An export is not bounded.
+    expect(await planPage({ db: database.db, filter: matching, bounded: false, limits: small })).toEqual({ lead: null });
+    // The window is read through the leading filter's index, in order: nothing is sorted.
+    const windowPlan = await plan(matching, "plant", 8);
+    expect(windowPlan).toContain("RecordIndex_plant_at_recordId_idx");
+    expect(windowPlan).not.toMatch(/RecordIndex_outcome_at_recordId_idx|TEMP B-TREE FOR ORDER BY|^\s*Sort\b|-> {2}Sort\b/m);
+    // The five redacted calls are Augsburg's newest: two full pages, then the fifth with the
+    // window's edge, then windows with nothing more until the plant's 35 rows end.
+    const pages = await walk(matching, 2);
+    expect(pages.map((p) => p.rows.length)).toEqual([2, 2, 1, 0, 0, 0]);
+    expect(pages.map((p) => p.searchedTo !== null)).toEqual([false, false, true, true, true, false]);
+    const walked = pages.flatMap((p) => p.rows.map((r) => r.recordId));
+    expect(walked).toEqual((await find(matching, 500)).rows.map((r) => r.recordId));
+    expect([...walked].sort()).toEqual([...copilotCalls].sort());
+
+    // A combination that matches nothing answers from one window, with where it stopped.
+    const nothing = { device: "aug-pdm-spindle", outcome: "refused" };
+    const first = await queryRecords({ db: database.db, query: { filter: nothing, sort: "newest", after: null }, limit: 5, limits: small });
+    expect(first.rows).toEqual([]);
+    expect(first.next).not.toBeNull();
+    expect(first.searchedTo).toMatch(/^2026-11-/);
+    const all = await walk(nothing, 5);
+    expect(all.flatMap((p) => p.rows)).toEqual([]);
+    expect(all.length).toBe(Math.ceil(30 / 8));
+  });
+
+  it("a bounded search by label reads a window of the label's rows", async () => {
+    const filter = { label: "personal_data", device: "aug-wi-copilot" };
+    expect(await planPage({ db: database.db, filter, bounded: true, limits: { probe: 3, window: 2 } })).toEqual({ lead: null, window: 2 });
+    const pages = [];
+    let after = null;
+    do {
+      const page = await queryRecords({ db: database.db, query: { filter, sort: "oldest", after }, limit: 10, limits: { probe: 3, window: 2 } });
+      pages.push(page);
+      after = page.next ? parseRecordQuery({ params: new URLSearchParams({ after: page.next }), defaultTimeZone: "UTC" }).after : null;
+    } while (after);
+    expect(pages.flatMap((p) => p.rows.map((r) => r.recordId))).toEqual(copilotCalls);
   });
 
   it("a record id or hash is found through the key and hash indexes, not a scan", async () => {

@@ -879,6 +879,8 @@ export async function appendVolumeTraffic(options: {
   /** Called after every `progressEvery` calls handed to the writer. */
   onProgress?: (progress: VolumeProgress) => void;
   progressEvery?: number;
+  /** Stop taking calls once this many records are written or due (their results and decisions still follow). */
+  records?: number;
 }): Promise<VolumeCounts> {
   const { writer, clock, traffic, inflight } = options;
   const counts: VolumeCounts = { calls: 0, records: 0, byKind: {}, byOutcome: {}, byCode: {}, byDevice: {} };
@@ -910,7 +912,9 @@ export async function appendVolumeTraffic(options: {
   const until = (below: number) => (outstanding <= below ? Promise.resolve() : new Promise<void>((wake) => (resume = { below, wake })));
 
   let next = traffic.next();
+  const full = () => counts.records + followUps.size >= (options.records ?? Number.POSITIVE_INFINITY);
   while (!next.done || followUps.size > 0) {
+    if (!next.done && full()) next = { done: true, value: undefined };
     const due = followUps.peek();
     if (due && (next.done || due.at <= next.value.at)) {
       followUps.pop();
@@ -954,6 +958,8 @@ export async function seedVolumeTraffic(options: {
   checkpointEvery?: number;
   onProgress?: (progress: VolumeProgress) => void;
   progressEvery?: number;
+  /** Stop at this many ledger records (plan `calls` with callsForRecords). */
+  records?: number;
 }): Promise<VolumeCounts> {
   const inventory = await loadVolumeInventory({ db: options.db });
   const clock = new SimulatedClock({ start: options.end.getTime() - options.days * day });
@@ -974,10 +980,20 @@ export async function seedVolumeTraffic(options: {
       inflight: options.inflight ?? defaultInflight(options.calls),
       onProgress: options.onProgress,
       progressEvery: options.progressEvery,
+      records: options.records,
     });
   } finally {
     await writer.close();
   }
+}
+
+// Ledger records per planned call: an allowed call writes its result too, a few get an
+// oversight decision, a refusal is one record (2,004,733 records for 1,000,000 calls).
+const recordsPerCall = 2.0047;
+
+/** Calls to plan for about `records` ledger records, a little over so the records run out first, near the period's end. */
+export function callsForRecords(records: number): number {
+  return Math.ceil((records / recordsPerCall) * 1.002);
 }
 
 /**

@@ -145,14 +145,21 @@ export default async function RecordsPage(props: { searchParams: Promise<Record<
           </p>
         )}
         {page && <RecordsTable rows={rows} caption="Records matching the filter" />}
-        {page && rows.length === 0 && <p className="table-empty">No records match this filter.</p>}
+        {page && rows.length === 0 && !page.searchedTo && <p className="table-empty">No records match this filter.</p>}
+        {page?.searchedTo && (
+          <p className="notice notice-info" role="status" style={{ margin: "12px 18px" }}>
+            {rows.length === 0 ? "No records match" : "No more records match"} this filter {page.query.sort === "oldest" ? "up to" : "back to"}{" "}
+            {formatDateTime({ date: new Date(page.searchedTo), timeZone })}: every filter here is common, so one page searches a part of the records at a time.{" "}
+            <Link href={pageHref(page.next)}>Search {page.query.sort === "oldest" ? "further on" : "further back"}</Link>, or narrow the time range.
+          </p>
+        )}
         {page && (
           <nav aria-label="Pages" className="table-foot explorer-pages">
             <span>
               {rows.length} record{rows.length === 1 ? "" : "s"} on this page (at most {explorerPageSize})
             </span>
             {page.query.after && <Link href={pageHref(null)}>First page</Link>}
-            {page.next && <Link href={pageHref(page.next)}>{page.query.sort === "oldest" ? "Newer" : "Older"} records</Link>}
+            {page.next && !page.searchedTo && <Link href={pageHref(page.next)}>{page.query.sort === "oldest" ? "Newer" : "Older"} records</Link>}
           </nav>
         )}
       </Card>
