@@ -1,7 +1,11 @@
+import os from "node:os";
 import path from "node:path";
 import { defineConfig } from "vitest/config";
 
 const alias = { "@": path.resolve(import.meta.dirname) };
+// Keys a test creates through the app's own paths (the PDF signing identity) go to a
+// folder of the test run's, never into a developer's data/.
+const CONDUIT_DATA_DIR = path.join(os.tmpdir(), `conduit-ledger-tests-${process.pid}`);
 
 export default defineConfig({
   resolve: { alias },
@@ -9,7 +13,7 @@ export default defineConfig({
     projects: [
       {
         resolve: { alias },
-        test: { name: "unit", env: { LOG_LEVEL: "silent" }, include: ["**/*.test.ts"], exclude: ["**/*.db.test.ts", "node_modules/**", "e2e/**", ".next/**"], environment: "node" },
+        test: { name: "unit", env: { LOG_LEVEL: "silent", CONDUIT_DATA_DIR }, include: ["**/*.test.ts"], exclude: ["**/*.db.test.ts", "node_modules/**", "e2e/**", ".next/**"], environment: "node" },
       },
       {
         resolve: { alias },
@@ -17,7 +21,7 @@ export default defineConfig({
         // PostgreSQL when DATABASE_URL is a postgresql:// URL (.ci/run does both).
         test: {
           name: "db",
-          env: { LOG_LEVEL: "silent" },
+          env: { LOG_LEVEL: "silent", CONDUIT_DATA_DIR },
           include: ["**/*.db.test.ts"],
           exclude: ["node_modules/**", ".next/**"],
           environment: "node",

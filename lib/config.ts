@@ -55,6 +55,16 @@ const envSchema = z.object({
   DEMO_PROVIDER: z.enum(["auto", "off"]).default("auto"),
   // AI calls the first start sends through the proxy to seed the demo's ledger (0: none).
   DEMO_TRAFFIC_CALLS: z.coerce.number().int().min(0).max(200_000).default(10_000),
+  // PDF signing (evidence packs, incident reports): a PKCS#12 file and its passphrase, or a PEM
+  // private key and certificate chain (each PEM text or a file's path); else a self-signed
+  // certificate created under <data>/keys/. With an RFC 3161 time-stamp authority the
+  // signatures are PAdES B-T; when it does not answer within the timeout they are B-B.
+  PDF_SIGNING_P12: z.string().min(1).optional(),
+  PDF_SIGNING_P12_PASSPHRASE: z.string().optional(),
+  PDF_SIGNING_KEY: z.string().min(1).optional(),
+  PDF_SIGNING_CERT: z.string().min(1).optional(),
+  PDF_SIGNING_TSA_URL: z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" }).optional(),
+  PDF_SIGNING_TSA_TIMEOUT_MS: positiveInt(10_000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
 });
@@ -86,6 +96,7 @@ export interface Config {
     operatorAssertionMaxAgeSeconds: number;
   };
   providerKeyEncryptionKey: string | undefined;
+  pdfSigning: PdfSigningConfig;
   benchmarkBaselineRoute: boolean;
   demo: {
     provider: "auto" | "off";
@@ -95,6 +106,13 @@ export interface Config {
   };
   logLevel: z.infer<typeof envSchema>["LOG_LEVEL"];
   nodeEnv: z.infer<typeof envSchema>["NODE_ENV"];
+}
+
+/** A configured PDF signing identity (else one is created under <data>/keys/) and the time-stamp authority. */
+export interface PdfSigningConfig {
+  identity: { kind: "pkcs12"; file: string; passphrase: string } | { kind: "pem"; key: string; cert: string } | undefined;
+  tsaUrl: string | undefined;
+  tsaTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -111,6 +129,21 @@ export function databaseProviderOf(url: string): DatabaseProvider {
 function defaultPublicUrl(host: string, port: number): string {
   const reachable = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host;
   return `http://${reachable.includes(":") ? `[${reachable}]` : reachable}:${port}`;
+}
+
+/** One identity or none: a PKCS#12 file, or a PEM key with its certificate chain. */
+function pdfSigningOf(e: z.infer<typeof envSchema>): PdfSigningConfig {
+  const problems: string[] = [];
+  if (e.PDF_SIGNING_P12 && (e.PDF_SIGNING_KEY || e.PDF_SIGNING_CERT)) problems.push("PDF_SIGNING_P12: set either it or PDF_SIGNING_KEY and PDF_SIGNING_CERT, not both");
+  if (Boolean(e.PDF_SIGNING_KEY) !== Boolean(e.PDF_SIGNING_CERT)) problems.push("PDF_SIGNING_KEY and PDF_SIGNING_CERT: set both or neither");
+  if (e.PDF_SIGNING_P12_PASSPHRASE !== undefined && !e.PDF_SIGNING_P12) problems.push("PDF_SIGNING_P12_PASSPHRASE: set without PDF_SIGNING_P12");
+  if (problems.length > 0) throw new ConfigError(`Invalid configuration: ${problems.join("; ")}`);
+  const identity = e.PDF_SIGNING_P12
+    ? { kind: "pkcs12" as const, file: path.resolve(e.PDF_SIGNING_P12), passphrase: e.PDF_SIGNING_P12_PASSPHRASE ?? "" }
+    : e.PDF_SIGNING_KEY && e.PDF_SIGNING_CERT
+      ? { kind: "pem" as const, key: e.PDF_SIGNING_KEY, cert: e.PDF_SIGNING_CERT }
+      : undefined;
+  return { identity, tsaUrl: e.PDF_SIGNING_TSA_URL, tsaTimeoutMs: e.PDF_SIGNING_TSA_TIMEOUT_MS };
 }
 
 /** The path under the app's port where the demo provider answers (scripts/serve.ts mounts it). */
@@ -160,6 +193,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       operatorAssertionMaxAgeSeconds: e.OPERATOR_ASSERTION_MAX_AGE_SECONDS,
     },
     providerKeyEncryptionKey: e.PROVIDER_KEY_ENCRYPTION_KEY,
+    pdfSigning: pdfSigningOf(e),
     benchmarkBaselineRoute: e.BENCHMARK_BASELINE_ROUTE,
     // The proxy calls it from this machine, so a public NEXTAUTH_URL is no use here.
     demo: { provider: e.DEMO_PROVIDER, providerUrl: `${defaultPublicUrl(e.HOST, e.PORT)}${demoProviderMount}`, trafficCalls: e.DEMO_TRAFFIC_CALLS },

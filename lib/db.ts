@@ -14,6 +14,7 @@ export type {
   ClassificationRule,
   Conduit,
   Device,
+  EvidencePack,
   Plant,
   User,
   Workstation,

@@ -49,6 +49,7 @@ export const recordKindLabels: Record<string, string> = {
   oversight_decision: "Oversight decision",
   admin_change: "Admin change",
   report_submission: "Report submission",
+  evidence_pack_generated: "Evidence pack",
   evidence_download: "Evidence download",
   records_export: "Records export",
 };

@@ -31,7 +31,9 @@ export const permissions = {
   "incidents:read": staff,
   "incidents:write": ["ADMIN", "CISO", "COMPLIANCE_OFFICER"],
   "evidence:read": staff,
-  "evidence:create": ["ADMIN", "COMPLIANCE_OFFICER", "CISO"],
+  // A pack is read from the ledger and changes none of it (its generation is itself
+  // recorded), so the auditor makes the packs they take home.
+  "evidence:create": staff,
   // A short-lived operator assertion for oneself, sent with AI calls from plant
   // applications (proxy/operator.ts). Auditors do not operate plant applications.
   "operator:assert": ["ADMIN", "COMPLIANCE_OFFICER", "CISO", "OPERATOR"],
@@ -51,7 +53,7 @@ export function can(role: Role, permission: Permission): boolean {
 }
 
 /** Permissions that change nothing recorded as evidence, so read-only roles hold them too. */
-export const readOnlyPermissions: readonly Permission[] = ["ledger:verify"];
+export const readOnlyPermissions: readonly Permission[] = ["ledger:verify", "evidence:create"];
 
 /** Read-only roles hold no permission that changes anything. */
 export function isReadOnly(role: Role): boolean {

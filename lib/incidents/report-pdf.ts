@@ -2,7 +2,8 @@
 // as it is now), with the content's SHA-256 and the ledger record that holds it on
 // every page. Text is set in Inter, the typeface of the app: pdf-lib embeds it through
 // fontkit, which cannot subset WOFF2, so the WOFF files of @fontsource/inter are used,
-// one per Unicode block; each character takes the first face that has it.
+// one per Unicode block; each character takes the first face that has it. Every PDF
+// handed out is PAdES signed with the app's PDF signing identity (lib/pdf).
 import fs from "node:fs";
 import path from "node:path";
 import * as fontkitModule from "@pdf-lib/fontkit";
@@ -12,6 +13,9 @@ import type { Db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { formatDeadline } from "@/lib/incidents/local-time";
 import { reportContentFormat } from "@/lib/incidents/submit-report";
+import { logger } from "@/lib/logger";
+import { signPdf, type SignedPdf } from "@/lib/pdf/sign-pdf";
+import { appPdfSigning, type PdfSigning } from "@/lib/pdf/signing-certificate";
 
 // The UMD build (Node) and the ES build (bundler) expose fontkit differently.
 export const fontkit = (fontkitModule as unknown as { default?: typeof fontkitModule }).default ?? fontkitModule;
@@ -303,17 +307,33 @@ export async function renderReportPdf(options: {
   return doc.save();
 }
 
-/** A submitted report's PDF and the file name to download it under. */
-export async function reportDocument(options: { db: Db; incidentId: string; reportId: string }): Promise<{ filename: string; bytes: Uint8Array }> {
+/** The drawn report, PAdES signed: the signature says which report it is and what it covers. */
+export async function signReportPdf(options: { pdf: Uint8Array; content: string; signing: PdfSigning }): Promise<SignedPdf> {
+  const parsed = contentSchema.safeParse(JSON.parse(options.content));
+  if (!parsed.success) throw new AppError({ code: "internal", message: "The stored report content has an unknown shape." });
+  const { title, incident, submission } = parsed.data;
+  return signPdf({
+    pdf: options.pdf,
+    reason: `${title} of ${incident.reference} as submitted to ${submission.recipient} on ${submission.submittedAt}`,
+    location: incident.plants.join("; ") || incident.memberState,
+    ...options.signing,
+  });
+}
+
+/** A submitted report's PDF, signed, and the file name to download it under. */
+export async function reportDocument(options: { db: Db; incidentId: string; reportId: string; signing?: PdfSigning }): Promise<{ filename: string; bytes: Uint8Array }> {
   const report = await options.db.incidentReport.findFirst({
     where: { id: options.reportId, incidentId: options.incidentId },
     include: { incident: { select: { reference: true } } },
   });
   if (!report) throw new AppError({ code: "not_found", message: "No such report on this incident." });
-  const bytes = await renderReportPdf({
+  const drawn = await renderReportPdf({
     content: report.content,
     contentHash: report.contentHash,
     ledger: { recordId: report.ledgerRecordId, logId: report.ledgerLogId, seq: report.ledgerSeq, leafHash: report.ledgerLeafHash },
   });
-  return { filename: `${report.incident.reference}-${report.stage.toLowerCase().replace(/_/g, "-")}.pdf`, bytes };
+  const signed = await signReportPdf({ pdf: drawn, content: report.content, signing: options.signing ?? (await appPdfSigning({ db: options.db })) });
+  // The document is still valid and signed; only its proof of time is missing.
+  if (signed.timestampError) logger.warn({ reportId: report.id, reason: signed.timestampError }, "report PDF signed without a time stamp (PAdES B-B)");
+  return { filename: `${report.incident.reference}-${report.stage.toLowerCase().replace(/_/g, "-")}.pdf`, bytes: signed.pdf };
 }

@@ -1,8 +1,12 @@
 // Checks a record in the browser with WebCrypto, so a reader does not have to take the
 // server's word: the Ed25519 signature of the record and of the checkpoint against the
 // published keys, the leaf hash, and the RFC 9162 inclusion proof from the leaf to the
-// checkpoint's root. Runs anywhere WebCrypto has Ed25519 (current browsers, Node 20).
+// checkpoint's root. The record's own signature needs no checkpoint, so it is checked
+// as soon as the record exists; the proof follows once a checkpoint covers it. Runs
+// anywhere WebCrypto has Ed25519 (current browsers, Node 20), so receipt:verify
+// (lib/ledger/receipt.ts) uses the same checks offline.
 import canonicalize from "canonicalize";
+import { checkpointNoteText } from "@/lib/ledger/checkpoint-note";
 
 export interface ProofBundle {
   record: { id: string; logId: string; seq: number; envelope: string; leafHash: string; signature: string; keyId: string };
@@ -82,39 +86,105 @@ async function ed25519Verify(options: { spki: string; signature: string; message
   }
 }
 
+/**
+ * SHA-256 of a key's DER SubjectPublicKeyInfo (its key id), in groups of four hex digits
+ * so two people can read it to each other and compare it with one obtained out of band.
+ */
+export function formatFingerprint(keyId: string): string {
+  return keyId.match(/.{1,4}/g)?.join(" ") ?? "";
+}
+
+/** The key id of a published key, recomputed from its SPKI rather than taken on trust. */
+export async function keyIdOfSpki(spki: string): Promise<string> {
+  return toHex(await sha256(fromBase64(spki)));
+}
+
+type RecordToCheck = ProofBundle["record"];
+type CheckpointToCheck = ProofBundle["checkpoint"];
+
+// Where the keys came from, as the checks' details name it.
+const defaultKeySource = "the published key list";
+
+function logKeyLookup(keys: PublishedKeySet, logId: string) {
+  const logKeys = keys.logs.find((l) => l.logId === logId)?.keys ?? [];
+  return (keyId: string) => logKeys.find((k) => k.keyId === keyId)?.spki;
+}
+
+const short = (hash: string) => `${hash.slice(0, 16)}…`;
+
+/**
+ * The record on its own: its Ed25519 signature and its leaf hash. This needs no
+ * checkpoint, so a record can be checked the moment it is written.
+ */
+export async function verifyRecordSignatureInBrowser(options: { record: RecordToCheck; keys: PublishedKeySet; keySource?: string }): Promise<Check[]> {
+  const { record } = options;
+  const source = options.keySource ?? defaultKeySource;
+  const recordKey = logKeyLookup(options.keys, record.logId)(record.keyId);
+  const envelopeBytes = encoder.encode(record.envelope);
+  const signed = recordKey ? await ed25519Verify({ spki: recordKey, signature: record.signature, message: envelopeBytes }) : false;
+  const leaf = toHex(await sha256(leafPrefix, envelopeBytes));
+  return [
+    {
+      name: "Record signature",
+      ok: signed,
+      detail: !recordKey
+        ? `the signing key ${short(record.keyId)} is not in ${source}`
+        : signed
+          ? `Ed25519, key ${short(record.keyId)} from ${source}`
+          : `the Ed25519 signature does not verify with key ${short(record.keyId)} from ${source}: the record or its signature was changed`,
+    },
+    {
+      name: "Leaf hash",
+      ok: leaf === record.leafHash,
+      detail: `SHA-256(0x00 ‖ record) = ${short(leaf)}${leaf === record.leafHash ? "" : `, but the record names ${short(record.leafHash)}`}`,
+    },
+  ];
+}
+
+/**
+ * The record's place in its log: the inclusion proof from its leaf to the root of a
+ * signed checkpoint, and that checkpoint's signature.
+ */
+export async function verifyInclusionInBrowser(options: {
+  record: RecordToCheck;
+  checkpoint: CheckpointToCheck;
+  proof: string[];
+  keys: PublishedKeySet;
+  keySource?: string;
+}): Promise<Check[]> {
+  const { record, checkpoint, proof } = options;
+  const source = options.keySource ?? defaultKeySource;
+  const leaf = await sha256(leafPrefix, encoder.encode(record.envelope));
+  const included = await verifyInclusionProof({ leaf, index: record.seq, size: checkpoint.size, proof: proof.map(fromHex), root: fromHex(checkpoint.root) });
+
+  // A checkpoint of another log proves nothing about this record, however well signed.
+  const checkpointKey = logKeyLookup(options.keys, record.logId)(checkpoint.key);
+  const { signature, ...body } = checkpoint;
+  const sameLog = checkpoint.log === record.logId;
+  // Signed as a checkpoint note; checkpoints from before notes, over their canonical JSON.
+  const signedOver = (text: string) => ed25519Verify({ spki: checkpointKey!, signature, message: encoder.encode(text) });
+  const signed = sameLog && checkpointKey ? (await signedOver(checkpointNoteText(body))) || (await signedOver(canonicalize(body) ?? "")) : false;
+  return [
+    {
+      name: "Inclusion proof",
+      ok: included,
+      detail: `${proof.length} hashes ${included ? "lead" : "do not lead"} from record ${record.seq} to the root of a tree of ${checkpoint.size}`,
+    },
+    {
+      name: "Checkpoint signature",
+      ok: signed,
+      detail: !sameLog
+        ? `the checkpoint is of log ${checkpoint.log}, not of the record's log ${record.logId}`
+        : !checkpointKey
+          ? `the checkpoint's key ${short(checkpoint.key)} is not in ${source}`
+          : signed
+            ? `signed tree head of size ${checkpoint.size} at ${checkpoint.at}`
+            : `the Ed25519 signature of the tree head of size ${checkpoint.size} does not verify with key ${short(checkpoint.key)}: the checkpoint was changed`,
+    },
+  ];
+}
+
 export async function verifyRecordInBrowser(options: { bundle: ProofBundle; keys: PublishedKeySet }): Promise<Check[]> {
   const { record, checkpoint, proof } = options.bundle;
-  const logKeys = options.keys.logs.find((l) => l.logId === record.logId)?.keys ?? [];
-  const spkiOf = (keyId: string) => logKeys.find((k) => k.keyId === keyId)?.spki;
-  const checks: Check[] = [];
-
-  const recordKey = spkiOf(record.keyId);
-  const envelopeBytes = encoder.encode(record.envelope);
-  checks.push({
-    name: "Record signature",
-    ok: recordKey ? await ed25519Verify({ spki: recordKey, signature: record.signature, message: envelopeBytes }) : false,
-    detail: recordKey ? `Ed25519, key ${record.keyId.slice(0, 16)}… from the published key list` : "the signing key is not in the published key list",
-  });
-
-  const leaf = await sha256(leafPrefix, envelopeBytes);
-  checks.push({ name: "Leaf hash", ok: toHex(leaf) === record.leafHash, detail: `SHA-256(0x00 ‖ record) = ${toHex(leaf).slice(0, 16)}…` });
-
-  const inclusion = await verifyInclusionProof({
-    leaf,
-    index: record.seq,
-    size: checkpoint.size,
-    proof: proof.map(fromHex),
-    root: fromHex(checkpoint.root),
-  });
-  checks.push({ name: "Inclusion proof", ok: inclusion, detail: `${proof.length} hashes from record ${record.seq} to the root of a tree of ${checkpoint.size}` });
-
-  const checkpointKey = spkiOf(checkpoint.key);
-  const { signature, ...body } = checkpoint;
-  const bodyText = canonicalize(body) ?? "";
-  checks.push({
-    name: "Checkpoint signature",
-    ok: checkpoint.log === record.logId && checkpointKey ? await ed25519Verify({ spki: checkpointKey, signature, message: encoder.encode(bodyText) }) : false,
-    detail: `signed tree head of size ${checkpoint.size} at ${checkpoint.at}`,
-  });
-  return checks;
+  return [...(await verifyRecordSignatureInBrowser({ record, keys: options.keys })), ...(await verifyInclusionInBrowser({ record, checkpoint, proof, keys: options.keys }))];
 }

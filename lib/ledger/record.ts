@@ -4,6 +4,7 @@
 // prompts and responses, never their text.
 import { createHash, sign, verify, type KeyObject } from "node:crypto";
 import canonicalize from "canonicalize";
+import { checkpointNoteText } from "@/lib/ledger/checkpoint-note";
 import { z } from "zod";
 import { roles } from "@/lib/auth/roles";
 import { AppError } from "@/lib/errors";
@@ -113,8 +114,23 @@ export const recordBodies = {
     channel: shortText,
     recipient: shortText,
   }),
-  evidence_download: canonicalObject({ actor, packId: id, pdfSha256: hashHex, bundleSha256: hashHex })
-    .strict(),
+  // An evidence pack generated (or failed): who, which scope, and the ZIP's SHA-256, so the
+  // pack an auditor holds can be matched to this record; the checkpoints its proofs lead to.
+  evidence_pack_generated: canonicalObject({
+    actor,
+    packId: id,
+    name: shortText,
+    purpose: z.string().max(500),
+    scope: z.string().max(4096),
+    outcome: z.enum(["ready", "failed"]),
+    sha256: nullableHash,
+    bytes: z.number().int().nonnegative().nullable(),
+    records: z.number().int().nonnegative(),
+    checkpoints: z.array(canonicalObject({ log: id, size: z.number().int().nonnegative(), root: hashHex })).max(1000),
+    error: z.string().max(500).nullable(),
+  }),
+  // Written before a pack's first byte is sent.
+  evidence_download: canonicalObject({ actor, packId: id, sha256: hashHex }),
   // Written before an export of the records explorer streams: who took which records out.
   records_export: canonicalObject({ actor, format: z.enum(["csv", "jsonl"]), filter: z.string().max(4096) }),
 } as const;
@@ -296,19 +312,24 @@ const checkpointSchema = z
   })
   .strict();
 
+/** Signs a tree head as the log's checkpoint note (lib/ledger/checkpoint-note.ts). */
 export function signCheckpoint(options: { body: Omit<CheckpointBody, "v" | "kind">; privateKey: KeyObject }): SignedCheckpoint {
   const body: CheckpointBody = { v: envelopeVersion, kind: "checkpoint", ...options.body };
-  const signature = sign(null, Buffer.from(canonicalJson(body), "utf8"), options.privateKey).toString("base64");
+  const signature = sign(null, Buffer.from(checkpointNoteText(body), "utf8"), options.privateKey).toString("base64");
   return { ...body, signature };
 }
 
+/** True when the signature is the log key's over the checkpoint's note text, or over its canonical JSON (checkpoints signed before notes). */
 export function verifyCheckpointSignature(options: { checkpoint: SignedCheckpoint; publicKey: KeyObject }): boolean {
   const { signature, ...body } = options.checkpoint;
-  try {
-    return verify(null, Buffer.from(canonicalJson(body), "utf8"), options.publicKey, Buffer.from(signature, "base64"));
-  } catch {
-    return false;
-  }
+  const signed = (text: string) => {
+    try {
+      return verify(null, Buffer.from(text, "utf8"), options.publicKey, Buffer.from(signature, "base64"));
+    } catch {
+      return false;
+    }
+  };
+  return signed(checkpointNoteText(body)) || signed(canonicalJson(body));
 }
 
 /** Reads an exported checkpoint (ledger:checkpoint --out); throws a clear error when malformed. */

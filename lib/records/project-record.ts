@@ -184,8 +184,12 @@ export function summarize(options: { kind: string; body: Body; names: Projection
       return `${String(body.decision)} output of call ${short(String(body.callRecordId))}`;
     case "report_submission":
       return `${actor} submitted ${String(body.stage)} for incident ${incident(body.incidentId)}`;
+    case "evidence_pack_generated":
+      return body.outcome === "ready"
+        ? `${actor} generated evidence pack "${String(body.name)}" (${Number(body.records).toLocaleString("en-GB")} records, SHA-256 ${String(body.sha256).slice(0, 12)}…)`
+        : `${actor}'s evidence pack "${String(body.name)}" failed: ${String(body.error)}`;
     case "evidence_download":
-      return `${actor} downloaded evidence pack ${String(body.packId)}`;
+      return `${actor} downloaded evidence pack ${String(body.packId)} (SHA-256 ${String(body.sha256).slice(0, 12)}…)`;
     case "records_export":
       return `${actor} exported records as ${String(body.format).toUpperCase()}${body.filter ? ` (${String(body.filter)})` : ""}`;
     default:

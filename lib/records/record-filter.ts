@@ -51,7 +51,7 @@ const viewParams = new Set(["columns"]);
 const maxQueryLength = 4096;
 const maxValueLength = 300;
 
-function badRequest(field: string, message: string): AppError {
+export function badRequest(field: string, message: string): AppError {
   return new AppError({ code: "bad_request", message: `${field}: ${message}`, issues: [{ path: field, message }] });
 }
 
@@ -64,8 +64,8 @@ export function isTimeZone(value: string): boolean {
   }
 }
 
-/** An instant from a datetime-local value in `timeZone`, or from a full ISO 8601 instant with its offset. */
-function instant(options: { field: string; value: string; timeZone: string }): string {
+/** An instant from a datetime-local value (or a date) in `timeZone`, or from a full ISO 8601 instant with its offset; a 400 naming `field` otherwise. */
+export function parseInstant(options: { field: string; value: string; timeZone: string }): string {
   const { field, value, timeZone } = options;
   if (/(?:Z|[+-]\d{2}:\d{2})$/.test(value)) {
     const date = new Date(value);
@@ -120,8 +120,8 @@ export function parseRecordQuery(options: { params: URLSearchParams; defaultTime
   if (filter.outcome && !(recordOutcomes as readonly string[]).includes(filter.outcome)) throw badRequest("outcome", `must be one of ${recordOutcomes.join(", ")}.`);
   const from = value("from");
   const to = value("to");
-  if (from) filter.from = instant({ field: "from", value: from, timeZone });
-  if (to) filter.to = instant({ field: "to", value: to, timeZone });
+  if (from) filter.from = parseInstant({ field: "from", value: from, timeZone });
+  if (to) filter.to = parseInstant({ field: "to", value: to, timeZone });
   if (filter.from && filter.to && filter.to <= filter.from) throw badRequest("to", "must be after from.");
   const q = value("q");
   if (q) filter.q = /^[0-9a-fA-F]{64}$/.test(q) ? q.toLowerCase() : q;

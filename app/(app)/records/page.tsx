@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { Card, Stat } from "@/components/card";
 import { PageHeader } from "@/components/page-header";
+import { LogCheckpoints } from "@/components/records/log-checkpoints";
 import { FilterChips, RecordFilters, type FilterValues } from "@/components/records/record-filters";
 import { RecordsTable, type ExplorerRow } from "@/components/records/records-table";
 import { VerifyLedgerButton } from "@/components/records/verify-ledger-button";
@@ -209,6 +210,7 @@ export default async function RecordsPage(props: { searchParams: Promise<Record<
           {status.logs.length === 0 && <p className="table-empty">No log yet: the first record creates it.</p>}
         </div>
       </Card>
+      <LogCheckpoints />
     </>
   );
 }

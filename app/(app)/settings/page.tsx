@@ -22,7 +22,7 @@ const permissionLabels: Record<Permission, string> = {
   "incidents:read": "View incidents and reports",
   "incidents:write": "Manage incidents and submit reports",
   "evidence:read": "View evidence packs (once they are built)",
-  "evidence:create": "Create evidence packs (once they are built)",
+  "evidence:create": "Generate evidence packs",
   "operator:assert": "Vouch for oneself as operator of AI calls",
   "users:read": "View user accounts",
   "users:write": "Manage user accounts",

@@ -104,7 +104,16 @@ export default async function RecordPage(props: { params: Promise<{ id: string }
           </div>
         </Card>
       )}
-      <Card id="verification" title="Independent check" description="Your browser checks the signature and the Merkle inclusion proof itself, against the keys published at /.well-known/conduit-ledger/keys.json.">
+      <Card
+        id="verification"
+        title="Independent check"
+        description="Your browser checks the signature and the Merkle inclusion proof itself, against the keys published at /.well-known/conduit-ledger/keys.json. The receipt holds the record as signed, its proof, the checkpoint and the log's keys; npm run receipt:verify checks it offline."
+        actions={
+          <a className="btn btn-sm" style={{ whiteSpace: "nowrap" }} href={`/api/ledger/records/${encodeURIComponent(record.id)}/receipt`} download>
+            Download receipt
+          </a>
+        }
+      >
         <div className="card-body">
           <BrowserVerification recordId={record.id} />
         </div>
