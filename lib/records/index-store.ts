@@ -172,11 +172,12 @@ export interface RecordIndexReader {
   close(): Promise<void>;
 }
 
-export function openRecordIndexReader(options: { url: string }): RecordIndexReader {
+export function openRecordIndexReader(options: { url: string; mapped?: boolean }): RecordIndexReader {
   if (options.url.startsWith("file:")) {
     const db = new Database(options.url.slice("file:".length), { readonly: true, fileMustExist: true });
-    // Reading the index in order touches most of its pages: mapped, they are not copied per read.
-    db.pragma("mmap_size = 268435456");
+    // An export reads the index in order and touches most of its pages: mapped, they are
+    // not copied per read (but count in the process's resident memory while it runs).
+    if (options.mapped) db.pragma("mmap_size = 268435456");
     return {
       rows: async ({ sql, params }) => db.prepare(sql).raw(true).all(...params) as unknown[][],
       close: async () => void db.close(),

@@ -226,7 +226,7 @@ export async function* scanRecords(options: { db: Db; filter: RecordFilter; sort
   const pageSize = options.pageSize ?? 2000;
   const provider = dbProvider(options.db);
   const { lead } = await planPage({ db: options.db, filter: options.filter, bounded: false });
-  const reader = openRecordIndexReader({ url: dbUrl(options.db) });
+  const reader = openRecordIndexReader({ url: dbUrl(options.db), mapped: true });
   const at = indexColumns.indexOf("at");
   const recordId = indexColumns.indexOf("recordId");
   try {
