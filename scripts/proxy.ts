@@ -6,9 +6,9 @@
 //
 //   npm run proxy   = tsx scripts/proxy.ts && node --enable-source-maps build/edge-proxy.mjs
 import path from "node:path";
-import { build } from "esbuild";
 import { loadConfig } from "../lib/config";
 import { ensurePrivateDir } from "../lib/data-dir";
+import { bundleForNode } from "./build-cli";
 import { migrateDeploy } from "./prisma";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -16,26 +16,9 @@ const root = path.resolve(import.meta.dirname, "..");
 /** Where the bundle goes; package.json's proxy script runs it from there. */
 export const edgeProxyBundle = path.join(root, "build/edge-proxy.mjs");
 
-/**
- * Bundles the edge proxy's own code (proxy/, lib/) into one ES module. Packages stay
- * outside and load from node_modules as they do for the app: native modules
- * (better-sqlite3, sodium-native) and Prisma's engine cannot be bundled.
- */
+/** Bundles the edge proxy's own code (proxy/, lib/) into one ES module. */
 export async function buildEdgeProxy(options: { outfile?: string } = {}): Promise<string> {
-  const outfile = options.outfile ?? edgeProxyBundle;
-  await build({
-    entryPoints: [path.join(root, "proxy/main.ts")],
-    outfile,
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    target: "node20",
-    packages: "external",
-    sourcemap: true,
-    tsconfig: path.join(root, "tsconfig.json"),
-    logLevel: "warning",
-  });
-  return outfile;
+  return bundleForNode({ entry: path.join(root, "proxy/main.ts"), outfile: options.outfile ?? edgeProxyBundle });
 }
 
 async function main(): Promise<void> {

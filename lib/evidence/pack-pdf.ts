@@ -14,18 +14,10 @@ import { formatDeadline, isoDateOf, toWallTime } from "@/lib/incidents/local-tim
 import { fontkit, Typesetter } from "@/lib/incidents/report-pdf";
 import { certificationLabel, supplierKindLabels } from "@/lib/suppliers/labels";
 import type { CertificationScheme } from "@/lib/db";
+import type { ScopeRow } from "@/lib/evidence/scope-records";
 
 /** One record of the appendix, in the order of records.jsonl. */
-export interface AppendixRow {
-  recordId: string;
-  logId: string;
-  seq: number;
-  kind: string;
-  /** ISO 8601 UTC, as the record says. */
-  at: string;
-  outcome: string | null;
-  summary: string;
-}
+export type AppendixRow = ScopeRow;
 
 export interface PackPdfInput {
   content: PackContent;

@@ -27,7 +27,10 @@ export interface StagedEntry {
   sha256: string;
 }
 
-const chunkSize = 64 * 1024;
+// fflate's output depends on how its input is split: always 64 KiB pushes, the last one
+// (maybe empty) final. Buffers of four pushes go to disk or to the worker at a time.
+const pushSize = 64 * 1024;
+const chunkSize = 4 * pushSize;
 const deflateLevel = 1;
 // Without ZIP64 (which fflate does not write), sizes and offsets are 32-bit.
 const maxZipBytes = 0xfffffffe;
@@ -45,15 +48,26 @@ const path = require("node:path");
 const { Deflate } = createRequire(path.join(process.cwd(), "noop.js"))("fflate");
 let out = [];
 const deflater = new Deflate({ level: workerData.level }, (data) => out.push(data));
+// As pushes() below; a copy, not its source text, which bundlers and coverage tools rewrite.
 parentPort.on("message", ({ chunk, final }) => {
-  deflater.push(chunk, final);
+  const size = workerData.pushSize;
+  const whole = final ? Math.floor(chunk.length / size) * size : chunk.length;
+  for (let at = 0; at < whole; at += size) deflater.push(chunk.subarray(at, at + size), false);
+  if (final) deflater.push(chunk.subarray(whole), true);
   parentPort.postMessage(out);
   out = [];
 });
 `;
 
-// Chunks handed to the worker and not yet written: bounds memory at about 1 MiB a file.
-const maxInFlight = 16;
+/** Deflates a buffer as 64 KiB pushes, the last (maybe empty) one final; the worker does the same. */
+function pushes(deflater: { push(chunk: Uint8Array, final?: boolean): void }, chunk: Uint8Array, final: boolean, size: number): void {
+  const whole = final ? Math.floor(chunk.length / size) * size : chunk.length;
+  for (let at = 0; at < whole; at += size) deflater.push(chunk.subarray(at, at + size), false);
+  if (final) deflater.push(chunk.subarray(whole), true);
+}
+
+// Buffers handed to the worker and not yet written: bounds memory at about 2 MiB a file.
+const maxInFlight = 8;
 
 /** Streams one file of the pack into a temporary file; write() waits whenever a chunk goes to disk. */
 export class StagedFile {
@@ -79,7 +93,7 @@ export class StagedFile {
     offload: boolean,
   ) {
     this.deflater = method === 8 && !offload ? new Deflate({ level: deflateLevel }, (data) => void this.out.push(data)) : null;
-    this.worker = method === 8 && offload ? new Worker(deflateWorkerSource, { eval: true, workerData: { level: deflateLevel } }) : null;
+    this.worker = method === 8 && offload ? new Worker(deflateWorkerSource, { eval: true, workerData: { level: deflateLevel, pushSize } }) : null;
     this.worker?.on("message", (pieces: Uint8Array[]) => this.replies.shift()?.resolve(pieces));
     this.worker?.on("error", (error) => this.fail(error));
     this.worker?.on("exit", (code) => this.fail(new Error(`the deflate worker of ${this.entryPath} stopped (exit code ${code})`)));
@@ -138,7 +152,7 @@ export class StagedFile {
       this.worker.postMessage({ chunk: data, final }, [this.chunk.buffer]);
       this.chunk = Buffer.allocUnsafe(chunkSize);
     } else {
-      if (this.deflater) this.deflater.push(data, final);
+      if (this.deflater) pushes(this.deflater, data, final, pushSize);
       else if (data.length > 0) this.out.push(Buffer.from(data));
       pieces = Promise.resolve(this.out);
       this.out = [];
