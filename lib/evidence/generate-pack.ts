@@ -194,7 +194,8 @@ export async function generatePack(options: { db: Db; packId: string; ledger?: P
       pdfCertificatePem: signingCertificateJson(signing.identity).chainPem[0] ?? null,
       controls: indexControls(controls),
       signingKey: { logId: ledger.log.logId, keyId: ledger.key.keyId, privateKey: ledger.key.privateKey },
-      onProgress: (p) => void (p.phase === "records" ? progress(p.done) : undefined),
+      // Progress is for the list only: a failed update must not stop (or crash) the generation.
+      onProgress: (p) => void (p.phase === "records" ? progress(p.done).catch(() => undefined) : undefined),
       signal: options.signal,
     });
     const checkpoints = inPack.filter((l) => l.checkpoint && counts.logs.get(l.logId)?.covered).map((l) => ({ logId: l.logId, size: l.checkpoint!.treeSize, root: l.checkpoint!.rootHash }));
