@@ -24,6 +24,6 @@ export async function proxy(request: NextRequest): Promise<NextResponse> {
 }
 
 export const config = {
-  // Pages only: API routes answer 401 JSON themselves; sign-in and assets stay public.
-  matcher: ["/((?!api/|_next/|signin|favicon\\.ico|favicon\\.svg|robots\\.txt|fonts/|\\.well-known/).*)"],
+  // Pages only: API routes answer 401 JSON themselves; sign-in, the offline pack verifier and assets stay public.
+  matcher: ["/((?!api/|_next/|signin|verify$|favicon\\.ico|favicon\\.svg|robots\\.txt|fonts/|\\.well-known/).*)"],
 };

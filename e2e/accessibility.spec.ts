@@ -1,5 +1,5 @@
 // Automated accessibility checks (axe-core, WCAG 2.1 A/AA rules: labels, contrast,
-// landmarks, names) on the sign-in page and every main page.
+// landmarks, names) on the sign-in page, the public pack verifier and every main page.
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
 import { demoIncidentId, detailPages, incidentPages, mainPages, openDemoDraftAssessment, operatorPage, storageStateFor } from "./support";
@@ -11,6 +11,13 @@ async function violations(page: Page) {
 
 test("the sign-in page has no WCAG A/AA violations", async ({ page }) => {
   await page.goto("/signin");
+  expect(await violations(page)).toEqual([]);
+});
+
+test("the public pack verifier has no WCAG A/AA violations", async ({ page }) => {
+  // Its results, valid and not, are checked in e2e/evidence.spec.ts, where a pack exists.
+  await page.goto("/verify");
+  await page.getByLabel("Evidence pack (ZIP)").waitFor();
   expect(await violations(page)).toEqual([]);
 });
 

@@ -505,7 +505,9 @@ function plainShaping(font: PDFFont): void {
   if (plainFonts.has(font)) return;
   plainFonts.add(font);
   const embedder = (font as unknown as { embedder?: { fontFeatures?: unknown } }).embedder;
-  if (embedder && "fontFeatures" in embedder && embedder.fontFeatures === undefined) embedder.fontFeatures = withoutFeatures;
+  // A copy per font: fontkit writes the direction features it adds into this object, which
+  // in a strict-mode bundle (the app's) throws on a frozen one.
+  if (embedder && "fontFeatures" in embedder && embedder.fontFeatures === undefined) embedder.fontFeatures = { ...withoutFeatures };
 }
 
 function asciiOnly(text: string): string {

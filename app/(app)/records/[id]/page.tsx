@@ -135,7 +135,8 @@ export default async function RecordPage(props: { params: Promise<{ id: string }
             <dd className="mono hash">{record.keyId}</dd>
           </dl>
           <h3 style={{ fontSize: 14, margin: "0 0 8px" }}>Envelope (canonical JSON, as signed)</h3>
-          <pre>{envelope ? JSON.stringify(envelope, null, 2) : record.envelope}</pre>
+          {/* Focusable: a long envelope scrolls, and a keyboard user must be able to scroll it (WCAG 2.1.1). */}
+          <pre tabIndex={0} aria-label="The envelope as signed">{envelope ? JSON.stringify(envelope, null, 2) : record.envelope}</pre>
         </div>
       </Card>
     </>
