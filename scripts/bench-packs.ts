@@ -42,7 +42,8 @@ function run(options: { script: string; args: string[]; dataDir: string }): Prom
     const npm = ["npm", "run", "--silent", options.script, "--", ...options.args];
     const child = spawn(time ? "/usr/bin/time" : npm[0]!, time ? ["-f", "maxrss-kb %M", ...npm] : npm.slice(1), {
       cwd: root,
-      env: childEnv({ CONDUIT_DATA_DIR: options.dataDir, LOG_LEVEL: "warn" }),
+      // Its own database in the scratch folder (childEnv would hand on this process's).
+      env: childEnv({ CONDUIT_DATA_DIR: options.dataDir, DATABASE_URL: `file:${path.join(options.dataDir, "conduit-ledger.db")}`, LOG_LEVEL: "warn" }),
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";

@@ -17,6 +17,7 @@ import { demoLoginsFile, ensureAuthSecret, ensurePrivateDir, writePrivateFile } 
 import type { LedgerAppend } from "../lib/incidents/incident-state";
 import { openLedgerStore, openLog } from "../lib/ledger";
 import type { LedgerStore } from "../lib/ledger/store";
+import { appPdfSigning } from "../lib/pdf/signing-certificate";
 import { loadProviderKeyCipher } from "../lib/secrets/provider-keys";
 import { writeDemoMarker } from "../lib/seed/demo-marker";
 import { formatDemoLogins, isEmptyDatabase, seedDemoPlant, type DemoLogin } from "../lib/seed/demo-plant";
@@ -154,6 +155,11 @@ async function main(argv: string[]): Promise<void> {
   migrateDeploy({ url: config.database.url, quiet: true });
   prepareSqlite(config);
   await seedIfEmpty(config);
+  // The PDF signing identity: a configured one is checked now (a wrong passphrase is said
+  // at start, not at the first pack), else a self-signed certificate is created.
+  const db = createDb(config.database.url);
+  const { identity } = await appPdfSigning({ db, config }).finally(() => db.$disconnect());
+  say(`PDF signing certificate: ${identity.certificate.subject} (${identity.source}), SHA-256 ${identity.certificate.sha256Fingerprint.slice(0, 16)}…`);
 
   const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "scripts/serve.ts"), ...(dev ? ["--dev"] : [])], {
     cwd: root,
