@@ -39,7 +39,7 @@ function mutationRoutes(): MutationRoute[] {
 
 // Actions that change no evidence (they only record that they ran) and that an auditor
 // must be able to take: lib/auth/roles.ts readOnlyPermissions.
-const readOnlyActions = new Set(["POST /api/ledger/verifications"]);
+const readOnlyActions = new Set(["POST /api/ledger/verifications", "POST /api/evidence-packs"]);
 const allRoutes = mutationRoutes();
 const routes = allRoutes.filter((r) => !readOnlyActions.has(`${r.method} ${r.url}`));
 
@@ -90,6 +90,10 @@ test.describe("auditor", () => {
     const verification = await request.post("/api/ledger/verifications", { headers: { "content-type": "application/json" } });
     expect(verification.status()).toBe(200);
     expect((await verification.json()).ok).toBe(true);
+    // A pack reads the ledger and changes none of it: the auditor may ask for one (this empty one is refused for its fields, not its role).
+    const pack = await request.post("/api/evidence-packs", { data: {}, headers: { "content-type": "application/json" } });
+    expect(pack.status()).toBe(400);
+    expect((await pack.json()).error.issues[0].path).toBe("name");
   });
 });
 
