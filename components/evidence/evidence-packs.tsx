@@ -5,7 +5,7 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { Card } from "@/components/card";
 import { isBusy } from "@/components/evidence/pack-format";
-import { PackForm, type ConduitChoice, type IncidentChoice, type PlantChoice } from "@/components/evidence/pack-form";
+import { PackForm, type PackFormOptions } from "@/components/evidence/pack-form";
 import { PacksTable } from "@/components/evidence/packs-table";
 import { requestJson } from "@/components/evidence/send-pack";
 import type { PackListItem } from "@/lib/evidence/packs";
@@ -15,15 +15,7 @@ const pollIntervalMs = 1500;
 export function EvidencePacks(props: {
   initialPacks: PackListItem[];
   /** Null: the role may not generate packs (the form is not offered). */
-  form: {
-    plants: PlantChoice[];
-    conduits: ConduitChoice[];
-    incidents: IncidentChoice[];
-    selectedPlant: string | null;
-    defaultTimeZone: string;
-    defaultFrom: string;
-    defaultTo: string;
-  } | null;
+  form: PackFormOptions | null;
 }) {
   const [packs, setPacks] = useState(props.initialPacks);
   // Bumped after every read of the list, so the next read is scheduled from the last one's end.

@@ -34,7 +34,8 @@ export interface QueuedPack {
 type Field = "name" | "purpose" | "from" | "to" | "timeZone" | "plants" | "conduits" | "incident";
 const fields: readonly Field[] = ["name", "purpose", "from", "to", "timeZone", "plants", "conduits", "incident"];
 
-export function PackForm(props: {
+/** What the form offers and starts from, as the page reads it. */
+export interface PackFormOptions {
   plants: PlantChoice[];
   conduits: ConduitChoice[];
   incidents: IncidentChoice[];
@@ -43,8 +44,9 @@ export function PackForm(props: {
   defaultTimeZone: string;
   defaultFrom: string;
   defaultTo: string;
-  onQueued: (pack: QueuedPack, name: string) => void;
-}) {
+}
+
+export function PackForm(props: PackFormOptions & { onQueued: (pack: QueuedPack, name: string) => void }) {
   const base = useId();
   const id = (field: Field) => `${base}-${field}`;
   const [name, setName] = useState("");

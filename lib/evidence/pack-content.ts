@@ -309,7 +309,7 @@ function placeholders(options: { provider: "sqlite" | "postgresql"; params: stri
 }
 
 /** The plant and conduit filters on a call's row aliased `alias`; "" for a scope of everything. */
-function callMatch(options: { scope: PackScope; alias: string; p: Placeholder }): string {
+function callMatch(options: { scope: Pick<PackScope, "plants" | "conduits">; alias: string; p: Placeholder }): string {
   const { scope, alias, p } = options;
   const parts: string[] = [];
   if (scope.plants.length > 0) parts.push(`${alias}."plant" IN (${scope.plants.map(p).join(", ")})`);
@@ -317,12 +317,12 @@ function callMatch(options: { scope: PackScope; alias: string; p: Placeholder })
   return parts.join(" AND ");
 }
 
-function timeRange(options: { scope: PackScope; alias: string; p: Placeholder }): string {
+function timeRange(options: { scope: Pick<PackScope, "from" | "to">; alias: string; p: Placeholder }): string {
   return `${options.alias}."at" >= ${options.p(options.scope.from)} AND ${options.alias}."at" < ${options.p(options.scope.to)}`;
 }
 
-/** The records a scope holds, as a condition on rows aliased `r` (see the head of this file). */
-function scopeCondition(options: { scope: PackScope; p: Placeholder }): string {
+/** The records a scope holds, as a condition on rows aliased `r` (see the head of this file); the pack generator selects by it too. */
+export function scopeCondition(options: { scope: Pick<PackScope, "from" | "to" | "plants" | "conduits">; p: Placeholder }): string {
   const { scope, p } = options;
   const time = timeRange({ scope, alias: "r", p });
   if (scope.plants.length === 0 && scope.conduits.length === 0) return time;

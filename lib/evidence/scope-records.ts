@@ -4,6 +4,7 @@
 // their own: they are in scope when their call is. Streamed a page at a time, so a pack
 // of a million records holds one page in memory.
 import { dbProvider, dbUrl, type Db } from "@/lib/db";
+import { scopeCondition } from "@/lib/evidence/pack-content";
 import type { PackScope } from "@/lib/evidence/pack-scope";
 import { inclusionProof, inclusionProofNodes, mapSource, nodeKey, type Hash } from "@/lib/ledger/merkle";
 import type { LedgerStore, RecordRow } from "@/lib/ledger/store";
@@ -19,23 +20,21 @@ interface ScopeSql {
   params: (string | number)[];
 }
 
-// The scope's conditions on r (the record's index row) and c (its call's row, if any).
+// The scope's condition on r (the record's index row): pack-content's, so the PDF counts
+// exactly the records the pack holds; an incident adds its linked records.
 function scopeSql(options: { provider: "sqlite" | "postgresql"; scope: PackScope; incidentId: string | null; params: (string | number)[] }): ScopeSql {
-  const { scope, params } = options;
+  const { params } = options;
   const p = (value: string | number) => {
     params.push(value);
     return options.provider === "sqlite" ? "?" : `$${params.length}`;
   };
-  const inScope = [`r."at" >= ${p(scope.from)}`, `r."at" < ${p(scope.to)}`];
-  if (scope.plants.length > 0) inScope.push(`COALESCE(r."plant", c."plant") IN (${scope.plants.map(p).join(", ")})`);
-  if (scope.conduits.length > 0) inScope.push(`COALESCE(r."conduit", c."conduit") IN (${scope.conduits.map(p).join(", ")})`);
-  let where = `(${inScope.join(" AND ")})`;
+  let where = `(${scopeCondition({ scope: options.scope, p })})`;
   // An incident brings its linked records, whenever they were written.
   if (options.incidentId) where = `(${where} OR r."recordId" IN (SELECT e."targetId" FROM "IncidentEvidence" e WHERE e."incidentId" = ${p(options.incidentId)}))`;
   return { where, params };
 }
 
-const from = `"RecordIndex" r LEFT JOIN "RecordIndex" c ON c."recordId" = r."callRecordId"`;
+const from = `"RecordIndex" r`;
 
 async function incidentId(options: { db: Db; scope: PackScope }): Promise<string | null> {
   if (!options.scope.incident) return null;
