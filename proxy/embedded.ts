@@ -20,3 +20,9 @@ export function embeddedProxy(): Promise<ProxyRuntime> {
   }
   return globalForProxy.conduitProxy;
 }
+
+/** After a change made in this process: calls see it at once here, elsewhere within one refresh. */
+export async function refreshEmbeddedInventory(): Promise<void> {
+  const runtime = globalForProxy.conduitProxy;
+  if (runtime) await (await runtime).inventory.reload();
+}

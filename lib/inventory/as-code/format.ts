@@ -141,6 +141,8 @@ const conduit = z.strictObject({
   destination: slug,
   validFrom: instant,
   validUntil: instant.nullable().default(null),
+  // When people next confirm the conduit is still needed.
+  reviewDue: instant.nullable().default(null),
   allowedPurposes: policyList,
   allowedModels: policyList,
   allowedEndpoints: policyList,

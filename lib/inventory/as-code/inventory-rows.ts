@@ -28,7 +28,7 @@ export interface InventoryRows {
   Workstation: Omit<Workstation, Timestamps>;
   AiDestination: Omit<AiDestination, Timestamps | "apiKeyCiphertext" | "apiKeyHint">;
   Device: Omit<Device, Timestamps>;
-  Conduit: Omit<Conduit, Timestamps | "approvedById" | "approvedAt">;
+  Conduit: Omit<Conduit, Timestamps | "approvedById" | "approvedAt" | "statusReason">;
   ClassificationRule: Omit<ClassificationRule, Timestamps>;
 }
 
@@ -66,6 +66,7 @@ export const governedColumns = {
     status: true,
     validFrom: true,
     validUntil: true,
+    reviewDueAt: true,
     allowedPurposes: true,
     allowedModels: true,
     allowedEndpoints: true,
@@ -197,6 +198,7 @@ export function describeRows(snapshot: InventorySnapshot): DescribedRows {
       destination: slugOf(destinations, c.destinationId),
       validFrom: c.validFrom.toISOString(),
       validUntil: c.validUntil?.toISOString() ?? null,
+      reviewDue: c.reviewDueAt?.toISOString() ?? null,
       allowedPurposes: policyList(c.allowedPurposes, `conduit ${c.slug} allowedPurposes`),
       allowedModels: policyList(c.allowedModels, `conduit ${c.slug} allowedModels`),
       allowedEndpoints: policyList(c.allowedEndpoints, `conduit ${c.slug} allowedEndpoints`),

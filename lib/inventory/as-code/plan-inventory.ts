@@ -154,6 +154,7 @@ function rowBuilders(options: { file: InventoryFile; idOf: (type: EntityType, ke
       status: e.status,
       validFrom: new Date(e.validFrom),
       validUntil: e.validUntil === null ? null : new Date(e.validUntil),
+      reviewDueAt: e.reviewDue === null ? null : new Date(e.reviewDue),
       allowedPurposes: JSON.stringify(e.allowedPurposes),
       allowedModels: JSON.stringify(e.allowedModels),
       allowedEndpoints: JSON.stringify(e.allowedEndpoints),
