@@ -2,11 +2,22 @@
 // drivers like the ledger's own stores: a batch of a thousand rows with fifteen indexes
 // goes in as one prepared statement run (SQLite) or one insert from arrays (PostgreSQL),
 // about forty times faster than the ORM's createMany, so a million records are indexed
-// in seconds, not a quarter of an hour.
+// in seconds, not a quarter of an hour. The traffic rollups of a batch are upserted in
+// the batch's transaction, so a batch counts in them once or not at all.
 import Database from "better-sqlite3";
 import pg from "pg";
+import {
+  lateResultIncrements,
+  resultCountColumns,
+  trafficKeyColumns,
+  type ResultIncrement,
+  type RolledUpCall,
+  type TrafficIncrement,
+  type TrafficKey,
+  type TrafficRollups,
+} from "@/lib/conduits/traffic-rollup";
 import type { RecordRow } from "@/lib/ledger/store";
-import type { CallResult, IndexRow } from "@/lib/records/project-record";
+import { recordEndpoint, type CallResult, type IndexRow } from "@/lib/records/project-record";
 
 export type StoredRecord = Pick<RecordRow, "id" | "logId" | "seq" | "kind" | "at" | "envelope" | "leafHash">;
 
@@ -19,6 +30,8 @@ export interface IndexBatch {
   labels: { label: string; at: string; recordId: string }[];
   /** Results whose calls were indexed in an earlier batch. */
   laterResults: { callRecordId: string; result: CallResult }[];
+  /** The batch's rollup increments (with them, laterResults are added to their calls' rows); null: leave the rollups alone. */
+  rollups: TrafficRollups | null;
 }
 
 export interface RecordIndexStore {
@@ -36,6 +49,31 @@ const rowColumns = [
 ] as const satisfies readonly (keyof IndexRow)[];
 const quoted = rowColumns.map((c) => `"${c}"`).join(",");
 const resultSet = `"result" = ?, "durationMs" = ?, "inputTokens" = ?, "outputTokens" = ?`;
+
+const trafficColumns = [...trafficKeyColumns, "calls", ...resultCountColumns, "firstAt", "lastAt"] as const satisfies readonly (keyof TrafficIncrement)[];
+const sumColumns = ["calls", ...resultCountColumns] as const;
+const trafficKeyList = trafficKeyColumns.map((c) => `"${c}"`).join(",");
+const trafficList = trafficColumns.map((c) => `"${c}"`).join(",");
+// Sums add up; the first and last call of the hour move outwards (ISO times sort as text).
+const trafficUpsert = (least: string, greatest: string) =>
+  `ON CONFLICT (${trafficKeyList}) DO UPDATE SET ${sumColumns.map((c) => `"${c}" = t."${c}" + excluded."${c}"`).join(", ")},
+   "firstAt" = ${least}(t."firstAt", excluded."firstAt"), "lastAt" = ${greatest}(t."lastAt", excluded."lastAt")`;
+const labelUpsert = `ON CONFLICT ("hour","conduit","label") DO UPDATE SET "calls" = t."calls" + excluded."calls"`;
+const keyValues = (key: TrafficKey, endpoint = key.endpoint) => trafficKeyColumns.map((c) => (c === "endpoint" ? endpoint : key[c]));
+// A later result's call: its key from its index row, its endpoint from its envelope (the index does not keep it).
+const lateCallSql = `SELECT r."recordId", r."kind", r."at", r."plant", r."zone", r."conduit", r."destination", r."device", r."operator", r."assurance", r."model",
+  r."outcome", r."code", r."level", a."envelope" FROM "RecordIndex" r JOIN "AuditRecord" a ON a."id" = r."recordId"`;
+type LateCall = Omit<RolledUpCall, "endpoint"> & { recordId: string; envelope: string };
+
+/**
+ * What later results add, each to its call's row. A call the migration rolled up has the
+ * endpoint "": where no row has the call's endpoint, the result goes to that one (the
+ * store tries both). A call indexed with rollups off has no row: its result adds nothing.
+ */
+function lateIncrements(options: { batch: IndexBatch; calls: LateCall[] }): ResultIncrement[] {
+  const calls = new Map(options.calls.map(({ envelope, ...call }) => [call.recordId, { ...call, endpoint: recordEndpoint(envelope) }]));
+  return lateResultIncrements({ results: options.batch.laterResults, calls });
+}
 
 class SqliteIndexStore implements RecordIndexStore {
   private readonly db: Database.Database;
@@ -60,6 +98,10 @@ class SqliteIndexStore implements RecordIndexStore {
       row: db.prepare(`INSERT INTO "RecordIndex" (${quoted}) VALUES (${rowColumns.map(() => "?").join(",")})`),
       label: db.prepare(`INSERT INTO "RecordIndexLabel" ("label","at","recordId") VALUES (?,?,?)`),
       result: db.prepare(`UPDATE "RecordIndex" SET ${resultSet} WHERE "recordId" = ?`),
+      traffic: db.prepare(`INSERT INTO "TrafficRollup" AS t (${trafficList}) VALUES (${trafficColumns.map(() => "?").join(",")}) ${trafficUpsert("min", "max")}`),
+      trafficLabel: db.prepare(`INSERT INTO "TrafficLabelRollup" AS t ("hour","conduit","label","calls") VALUES (?,?,?,?) ${labelUpsert}`),
+      lateCall: db.prepare(`${lateCallSql} WHERE r."recordId" = ?`),
+      lateResult: db.prepare(`UPDATE "TrafficRollup" SET ${resultCountColumns.map((c) => `"${c}" = "${c}" + ?`).join(", ")} WHERE ${trafficKeyColumns.map((c) => `"${c}" = ?`).join(" AND ")}`),
     };
   }
 
@@ -81,6 +123,15 @@ class SqliteIndexStore implements RecordIndexStore {
       for (const row of batch.rows) s.row.run(...rowColumns.map((c) => row[c]));
       for (const l of batch.labels) s.label.run(l.label, l.at, l.recordId);
       for (const { callRecordId, result } of batch.laterResults) s.result.run(result.result, result.durationMs, result.inputTokens, result.outputTokens, callRecordId);
+      if (batch.rollups) {
+        for (const increment of batch.rollups.traffic) s.traffic.run(...trafficColumns.map((c) => increment[c]));
+        for (const l of batch.rollups.labels) s.trafficLabel.run(l.hour, l.conduit, l.label, l.calls);
+        const calls = batch.laterResults.map((r) => s.lateCall.get(r.callRecordId) as LateCall | undefined).filter((call) => call !== undefined);
+        for (const increment of lateIncrements({ batch, calls })) {
+          const counts = resultCountColumns.map((c) => increment[c]);
+          if (s.lateResult.run(...counts, ...keyValues(increment)).changes === 0 && increment.endpoint !== "") s.lateResult.run(...counts, ...keyValues(increment, ""));
+        }
+      }
       return true;
     });
     return write.immediate();
@@ -148,6 +199,7 @@ class PostgresIndexStore implements RecordIndexStore {
           callRecordId,
         ]);
       }
+      if (batch.rollups) await this.writeRollups({ client, batch, rollups: batch.rollups });
       await client.query("COMMIT");
       return true;
     } catch (error) {
@@ -155,6 +207,34 @@ class PostgresIndexStore implements RecordIndexStore {
       throw error;
     } finally {
       client.release();
+    }
+  }
+
+  private async writeRollups(options: { client: pg.PoolClient; batch: IndexBatch; rollups: TrafficRollups }) {
+    const { client, batch, rollups } = options;
+    if (rollups.traffic.length > 0) {
+      const types = trafficColumns.map((c) => (c === "durationMsSum" ? "float8" : (sumColumns as readonly string[]).includes(c) ? "int" : "text"));
+      await client.query(
+        `INSERT INTO "TrafficRollup" AS t (${trafficList}) SELECT * FROM unnest(${types.map((type, i) => `$${i + 1}::${type}[]`).join(",")}) ${trafficUpsert("LEAST", "GREATEST")}`,
+        trafficColumns.map((c) => rollups.traffic.map((increment) => increment[c])),
+      );
+    }
+    if (rollups.labels.length > 0) {
+      await client.query(`INSERT INTO "TrafficLabelRollup" AS t ("hour","conduit","label","calls") SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[]) ${labelUpsert}`, [
+        rollups.labels.map((l) => l.hour),
+        rollups.labels.map((l) => l.conduit),
+        rollups.labels.map((l) => l.label),
+        rollups.labels.map((l) => l.calls),
+      ]);
+    }
+    if (batch.laterResults.length === 0) return;
+    const { rows: calls } = await client.query<LateCall>(`${lateCallSql} WHERE r."recordId" = ANY($1::text[])`, [batch.laterResults.map((r) => r.callRecordId)]);
+    const update = `UPDATE "TrafficRollup" SET ${resultCountColumns.map((c, i) => `"${c}" = "${c}" + $${i + 1}`).join(", ")}
+      WHERE ${trafficKeyColumns.map((c, i) => `"${c}" = $${resultCountColumns.length + i + 1}`).join(" AND ")}`;
+    for (const increment of lateIncrements({ batch, calls })) {
+      const counts = resultCountColumns.map((c) => increment[c]);
+      const updated = await client.query(update, [...counts, ...keyValues(increment)]);
+      if (updated.rowCount === 0 && increment.endpoint !== "") await client.query(update, [...counts, ...keyValues(increment, "")]);
     }
   }
 

@@ -37,6 +37,8 @@ export type CallResult = Pick<IndexRow, "result" | "durationMs" | "inputTokens" 
 export interface ProjectedRecord {
   row: IndexRow;
   labels: string[];
+  /** The provider API path an ai_call or ai_call_denied names; only the traffic rollups keep it. */
+  endpoint: string | null;
   /** For an ai_call_result: the call it completes and what it adds. */
   completes: { callRecordId: string; result: CallResult } | null;
 }
@@ -87,7 +89,7 @@ export function projectRecord(options: {
     inputTokens: null,
     outputTokens: null,
   };
-  if (!body) return { row, labels: [], completes: null };
+  if (!body) return { row, labels: [], endpoint: null, completes: null };
 
   const context = (body.context ?? null) as Context | null;
   if (context) {
@@ -135,7 +137,7 @@ export function projectRecord(options: {
     }
   }
   row.summary = summarize({ kind: record.kind, body, names });
-  return { row, labels, completes };
+  return { row, labels, endpoint: str(body.endpoint), completes };
 }
 
 // The index trusts the text the ledger wrote (verification checks it, not the index),
@@ -147,6 +149,11 @@ function envelopeBody(text: string): Body | null {
   } catch {
     return null;
   }
+}
+
+/** The endpoint a stored call's envelope names, for a later result's rollup (RecordIndex does not keep it). */
+export function recordEndpoint(envelope: string): string | null {
+  return str(envelopeBody(envelope)?.endpoint);
 }
 
 const noNames: ProjectionNames = { incidentReference: () => undefined };

@@ -4,11 +4,13 @@
 // append costs what it did; the explorer catches up before it answers, and a timer
 // keeps it current in between. Any number of processes may run it: each batch moves
 // its log's cursor from the value it read in the same transaction, so a batch is
-// indexed exactly once.
+// indexed exactly once. The traffic rollups of the batch's calls go in the same
+// transaction (lib/conduits/traffic-rollup.ts), so they count each call once too.
+import { trafficRollups } from "@/lib/conduits/traffic-rollup";
 import { dbUrl, type Db } from "@/lib/db";
 import { logger } from "@/lib/logger";
 import { openRecordIndexStore, type IndexBatch, type RecordIndexStore } from "@/lib/records/index-store";
-import { projectRecord, type IndexRow, type ProjectionNames } from "@/lib/records/project-record";
+import { projectRecord, type IndexRow, type ProjectedRecord, type ProjectionNames } from "@/lib/records/project-record";
 
 export interface IndexProgress {
   indexed: number;
@@ -21,8 +23,9 @@ const defaultBatch = 1000;
 /**
  * Indexes what the ledger holds beyond the index, batch by batch, until it has caught
  * up or `budgetMs` has passed (the explorer waits at most that long before answering).
+ * `rollups: false` leaves the traffic rollups alone, for the benchmark that measures them.
  */
-export async function indexPendingRecords(options: { db: Db; batchSize?: number; budgetMs?: number }): Promise<IndexProgress> {
+export async function indexPendingRecords(options: { db: Db; batchSize?: number; budgetMs?: number; rollups?: boolean }): Promise<IndexProgress> {
   const { db } = options;
   const started = Date.now();
   const batchSize = options.batchSize ?? defaultBatch;
@@ -37,7 +40,7 @@ export async function indexPendingRecords(options: { db: Db; batchSize?: number;
       let from = log.nextSeq;
       while (from < log.size) {
         if (options.budgetMs !== undefined && Date.now() - started >= options.budgetMs) break;
-        const batch = await readBatch({ store, logId: log.logId, from, batchSize, names });
+        const batch = await readBatch({ store, logId: log.logId, from, batchSize, names, rollups: options.rollups ?? true });
         if (!batch) break;
         // Another indexer took this batch: the log is in its hands now.
         if (!(await store.writeBatch(batch))) break;
@@ -61,16 +64,18 @@ export async function projectionNames(options: { db: Db }): Promise<ProjectionNa
 }
 
 /** Reads and projects one batch of a log from sequence number `from`. */
-async function readBatch(options: { store: RecordIndexStore; logId: string; from: number; batchSize: number; names: ProjectionNames }): Promise<IndexBatch | null> {
+async function readBatch(options: { store: RecordIndexStore; logId: string; from: number; batchSize: number; names: ProjectionNames; rollups: boolean }): Promise<IndexBatch | null> {
   const { from } = options;
   const records = await options.store.readRecords({ logId: options.logId, fromSeq: from, limit: options.batchSize });
   // A log is gap-free; stop at a gap rather than skip a record that is still being written.
   const contiguous = records.filter((r, i) => r.seq === from + i);
   if (contiguous.length === 0) return null;
-  const batch: IndexBatch = { logId: options.logId, from, to: from + contiguous.length, rows: [], labels: [], laterResults: [] };
+  const batch: IndexBatch = { logId: options.logId, from, to: from + contiguous.length, rows: [], labels: [], laterResults: [], rollups: null };
   const byId = new Map<string, IndexRow>();
+  const projections: ProjectedRecord[] = [];
   for (const record of contiguous) {
     const projected = projectRecord({ record, names: options.names });
+    projections.push(projected);
     batch.rows.push(projected.row);
     byId.set(projected.row.recordId, projected.row);
     for (const label of projected.labels) batch.labels.push({ label, at: projected.row.at, recordId: projected.row.recordId });
@@ -81,6 +86,7 @@ async function readBatch(options: { store: RecordIndexStore; logId: string; from
       else batch.laterResults.push(projected.completes);
     }
   }
+  if (options.rollups) batch.rollups = trafficRollups({ records: projections });
   return batch;
 }
 
