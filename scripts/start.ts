@@ -24,6 +24,7 @@ import { formatDemoLogins, isEmptyDatabase, seedDemoPlant, type DemoLogin } from
 import { startDemoProvider } from "../proxy/demo/provider";
 import { seedDemoTraffic } from "../proxy/demo/traffic";
 import { indexPendingRecords } from "../lib/records/record-index";
+import { detectAnomalies } from "../lib/conduits/detect-anomalies";
 import { migrateDeploy } from "./prisma";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -123,6 +124,8 @@ async function seedDemo(options: { config: Config; db: Db; store: LedgerStore; r
     say(`demo traffic: ${count(traffic.calls)} calls (${count(traffic.forwarded)} answered, ${count(traffic.calls - traffic.forwarded)} refused), ${traffic.oversightDecisions} oversight decisions, ${traffic.evidenceLinks} evidence links, in logs ${traffic.logs.augsburg} and ${traffic.logs.aveiro}`);
     // The records explorer would catch up on its first pages; done here, they open at once.
     await indexPendingRecords({ db });
+    // Anomalies are found once a minute while the server runs; the first look finds them already.
+    await detectAnomalies({ db, now: new Date() });
     return logins;
   } finally {
     await demoProvider.close();

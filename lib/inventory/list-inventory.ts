@@ -15,6 +15,9 @@ export interface InventoryConduit {
   overLimitAction: string;
   state: ConduitState;
   validUntil: Date | null;
+  reviewDueAt: Date | null;
+  sourceZoneId: string;
+  destinationZoneId: string;
 }
 
 export async function listInventory(options: { db: Db; plantId: string | null; now: Date }) {
@@ -30,7 +33,7 @@ export async function listInventory(options: { db: Db; plantId: string | null; n
       where: plantId ? { sourceZone: { plantId } } : {},
       include: {
         sourceZone: { select: { name: true, plant: { select: { name: true } } } },
-        destination: { select: { name: true, provider: true } },
+        destination: { select: { name: true, provider: true, zoneId: true } },
       },
       orderBy: { name: "asc" },
     }),
@@ -56,6 +59,9 @@ export async function listInventory(options: { db: Db; plantId: string | null; n
     overLimitAction: c.overLimitAction,
     state: conduitState({ status: c.status, validFrom: c.validFrom, validUntil: c.validUntil, now }),
     validUntil: c.validUntil,
+    reviewDueAt: c.reviewDueAt,
+    sourceZoneId: c.sourceZoneId,
+    destinationZoneId: c.destination.zoneId,
   }));
   return { zones, conduits: inventoryConduits, devices };
 }

@@ -158,7 +158,8 @@ export async function seedDemoPlant(options: { db: Db; record: LedgerAppend; now
       tx.user.findUniqueOrThrow({ where: { email: demoUsers.ADMIN.email } }),
       tx.user.findUniqueOrThrow({ where: { email: demoUsers.COMPLIANCE_OFFICER.email } }),
     ]);
-    const conduit = (data: Parameters<typeof tx.conduit.create>[0]["data"]) => tx.conduit.create({ data });
+    // Set up when they became valid, months before the demo's traffic: their baselines learn from its first weeks.
+    const conduit = (data: Parameters<typeof tx.conduit.create>[0]["data"]) => tx.conduit.create({ data: { createdAt: data.validFrom, ...data } });
     const list = (items: string[]) => JSON.stringify(items);
     const approved = { approvedById: compliance.id, approvedAt: new Date(now.getTime() - 120 * day) };
     await conduit({ slug: "aug-l3-to-openai-eu", reviewDueAt: new Date(now.getTime() + 60 * day), name: "Augsburg operations to OpenAI (EU)", justification: "Maintenance analytics summarise historian trends; no raw recipes leave the plant.", validFrom: new Date(now.getTime() - 120 * day), validUntil: new Date(now.getTime() + 245 * day), allowedPurposes: list(["predictive-maintenance", "anomaly-triage"]), allowedModels: list(["gpt-4.1-mini", "text-embedding-3-small"]), allowedEndpoints: list(["chat.completions", "embeddings"]), maxDataClass: "CONFIDENTIAL", overLimitAction: "REDACT", slTarget: 2, sourceZoneId: za.l3.id, destinationId: dOpenAi.id, ...approved });

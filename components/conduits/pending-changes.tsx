@@ -1,0 +1,87 @@
+"use client";
+// Conduit changes waiting for a second person: what each would allow that is not allowed
+// now, who asked and why; approve or reject it (or withdraw one's own).
+import Link from "next/link";
+import { useState } from "react";
+import { ActionOutcome, useAction } from "@/components/suppliers/use-action";
+import type { PendingChangeView } from "@/lib/conduits/pending-changes";
+
+export function PendingChanges(props: { changes: PendingChangeView[]; canDecide: boolean }) {
+  if (props.changes.length === 0) return <p className="table-empty">No conduit change waits for approval.</p>;
+  return (
+    <ul className="pending-changes">
+      {props.changes.map((change) => (
+        <PendingChange key={change.id} change={change} canDecide={props.canDecide} />
+      ))}
+    </ul>
+  );
+}
+
+function PendingChange(props: { change: PendingChangeView; canDecide: boolean }) {
+  const { change } = props;
+  const { busy, outcome, run } = useAction();
+  const [note, setNote] = useState("");
+  const decide = (decision: "approve" | "reject") =>
+    run({ url: `/api/conduit-changes/${change.id}`, method: "POST", body: { decision, note } }, () => (decision === "approve" ? "Approved; in force within one inventory refresh." : "Rejected."));
+  return (
+    <li className="pending-change" aria-label={`${change.action === "create" ? "New conduit" : "Change to"} ${change.slug}`}>
+      <div className="pending-change-head">
+        <strong>{change.action === "create" ? "New conduit " : "Widen "}</strong>
+        {change.href ? <Link href={change.href}>{change.slug}</Link> : <span className="mono">{change.slug}</span>}
+        <span className="field-hint">
+          {" "}
+          proposed by {change.proposedBy}, {change.proposedAt}
+        </span>
+      </div>
+      <p>{change.reason}</p>
+      <table className="data compact">
+        <caption className="visually-hidden">Fields of {change.slug}</caption>
+        <thead>
+          <tr>
+            <th scope="col">Field</th>
+            <th scope="col">{change.action === "create" ? "" : "Now"}</th>
+            <th scope="col">Proposed</th>
+          </tr>
+        </thead>
+        <tbody>
+          {change.changes.map((c) => (
+            <tr key={c.label} className={c.widens ? "widens" : undefined}>
+              <th scope="row">
+                {c.label}
+                {c.widens && <span className="badge badge-warn">allows more</span>}
+              </th>
+              <td>{c.before}</td>
+              <td>{c.after}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <ActionOutcome outcome={outcome} />
+      {props.canDecide && (
+        <div className="button-row">
+          {change.own ? (
+            <>
+              <span className="field-hint">You proposed this; another person approves it.</span>
+              <button type="button" className="btn btn-secondary" disabled={busy} onClick={() => run({ url: `/api/conduit-changes/${change.id}`, method: "DELETE" }, () => "Withdrawn.")}>
+                Withdraw
+              </button>
+            </>
+          ) : (
+            <>
+              <label className="visually-hidden" htmlFor={`note-${change.id}`}>
+                Note on your decision
+              </label>
+              <input id={`note-${change.id}`} placeholder="Note (optional)" value={note} maxLength={500} onChange={(e) => setNote(e.target.value)} />
+              <button type="button" className="btn" disabled={busy} onClick={() => decide("approve")}>
+                Approve
+              </button>
+              <button type="button" className="btn btn-secondary" disabled={busy} onClick={() => decide("reject")}>
+                Reject
+              </button>
+            </>
+          )}
+        </div>
+      )}
+    </li>
+  );
+}
