@@ -24,3 +24,15 @@ export async function loadConduitOperations(options: { db: Db; conduit: { id: st
   const learning = learningPeriod({ createdAt: conduit.createdAt, firstTrafficHour: firstTraffic?.hour ?? null });
   return { summary, anomalies, pending, learning: { ...learning, done: learning.until <= options.now }, policy: policyOf(record), updatedAt: record.updatedAt.toISOString() };
 }
+
+/** A device's traffic in the chosen range and its anomalies. */
+export async function loadDeviceTraffic(options: { db: Db; device: { id: string; slug: string }; timeZone: string; range: TrafficRange }) {
+  const { db, device, range } = options;
+  await catchUpRecordIndex({ db, budgetMs: 400 });
+  watchAnomalies({ db });
+  const [summary, anomalies] = await Promise.all([
+    trafficSummary({ db, scope: { device: device.slug }, from: range.from, to: range.to, bucket: range.bucket }),
+    listAnomalyViews({ db, scope: { deviceId: device.id }, timeZone: options.timeZone, limit: 50 }),
+  ]);
+  return { summary, anomalies };
+}

@@ -159,11 +159,24 @@ describe("the control map", () => {
     const content = samplePackContent();
     content.summary.flagged = 0;
     for (const c of content.inventory.conduits) c.calls.flagged = 0;
-    expect(control(content, "SR 5.2")).toMatchObject({ status: "met", reason: "Every forwarded call (9,803) passed an approved conduit within its data limit; 262 attempts were refused, 161 of them on paths no conduit authorises." });
+    content.inventory.conduits.find((c) => c.slug === "aug-l3-to-gemini-anomaly")!.reviewDueAt = null;
+    expect(control(content, "SR 5.2")).toMatchObject({
+      status: "met",
+      reason: "Every forwarded call (9,803) passed an approved conduit within its data limit; 262 attempts were refused, 161 of them on paths no conduit authorises. 1 conduit review falls due within 30 days (aug-l2-to-azure-copilot).",
+    });
     content.inventory.conduits.find((c) => c.calls.forwarded > 0)!.approvedAt = null;
     expect(control(content, "SR 5.2").status).toBe("partial");
     content.inventory.conduits.pop();
     expect(control(content, "SR 5.2")).toMatchObject({ status: "gap", reason: expect.stringMatching(/forwarded calls? went through no conduit of the inventory/) });
+  });
+
+  it("SR 5.2: a conduit whose periodic review has passed is partial, and named", () => {
+    const content = samplePackContent();
+    content.summary.flagged = 0;
+    for (const c of content.inventory.conduits) c.calls.flagged = 0;
+    expect(control(content, "SR 5.2")).toMatchObject({ status: "partial", reason: expect.stringContaining("The periodic review of aug-l3-to-gemini-anomaly is overdue.") });
+    content.inventory.conduits.find((c) => c.slug === "aug-l3-to-gemini-anomaly")!.status = "RETIRED";
+    expect(control(content, "SR 5.2").status).toBe("met");
   });
 
   it("SR 6.2: a shared-token or unidentified-caller anomaly linked to no incident is partial", () => {

@@ -8,7 +8,7 @@
 // when it shows part of it or shows it with exceptions, "gap" when it shows the control
 // failed, and "not_applicable" when the scope holds nothing the control is about. Each
 // comes with a reason naming the numbers behind it.
-import type { PackContent } from "@/lib/evidence/pack-content";
+import type { PackConduit, PackContent } from "@/lib/evidence/pack-content";
 
 export type ControlFramework = "IEC 62443-3-3" | "NIS2";
 export type ControlStatusName = "met" | "partial" | "gap" | "not_applicable";
@@ -292,11 +292,14 @@ const definitions: ControlDefinition[] = [
       const flaggedBy = conduits.filter((c) => c.calls.flagged > 0);
       const unapproved = conduits.filter((c) => c.calls.forwarded > 0 && c.approvedAt === null);
       const problems: string[] = [];
+      const { overdue, dueSoon } = conduitReviews({ conduits, asOf: content.asOf });
+      if (overdue.length > 0) problems.push(`The periodic review of ${listed(overdue.map((c) => c.slug))} ${overdue.length === 1 ? "is" : "are"} overdue.`);
       if (summary.flagged > 0) problems.push(`${plural(summary.flagged, "call")} above the conduit's data limit ${summary.flagged === 1 ? "was" : "were"} forwarded and flagged rather than blocked (${listed(flaggedBy.map((c) => c.slug))}).`);
       if (unapproved.length > 0) problems.push(`${listed(unapproved.map((c) => c.slug))} carried calls without a recorded approval.`);
       const denied = `${plural(summary.refused, "attempt")} ${summary.refused === 1 ? "was" : "were"} refused, ${count(summary.unauthorisedFlows.attempts)} of them on paths no conduit authorises.`;
-      if (problems.length > 0) return partial([...problems, denied]);
-      return met(`Every forwarded call (${count(summary.forwarded)}) passed an approved conduit within its data limit; ${denied}`);
+      const soon = dueSoon.length > 0 ? ` ${plural(dueSoon.length, "conduit review")} ${dueSoon.length === 1 ? "falls" : "fall"} due within ${reviewWarningDays} days (${listed(dueSoon.map((c) => c.slug))}).` : "";
+      if (problems.length > 0) return partial([...problems, denied + soon]);
+      return met(`Every forwarded call (${count(summary.forwarded)}) passed an approved conduit within its data limit; ${denied}${soon}`);
     },
   },
   {
@@ -452,4 +455,16 @@ export function controlMap(content: PackContent, options: { consistencyLogs?: st
  */
 export function indexControls(statuses: readonly ControlStatus[]): { id: string; title: string; asks: string; evidenceFiles: string[]; status: string }[] {
   return statuses.map((c) => ({ id: `${c.framework} ${c.id}`, title: c.title, asks: c.asks, evidenceFiles: c.evidenceFiles, status: controlStatusLabels[c.status] }));
+}
+
+const reviewWarningDays = 30;
+
+/** Conduits still in use whose periodic review has passed, or falls due within reviewWarningDays. */
+export function conduitReviews(options: { conduits: PackConduit[]; asOf: string }) {
+  const asOf = Date.parse(options.asOf);
+  const live = options.conduits.filter((c) => c.status !== "RETIRED" && c.reviewDueAt !== null);
+  return {
+    overdue: live.filter((c) => Date.parse(c.reviewDueAt!) <= asOf),
+    dueSoon: live.filter((c) => Date.parse(c.reviewDueAt!) > asOf && Date.parse(c.reviewDueAt!) - asOf < reviewWarningDays * 86_400_000),
+  };
 }

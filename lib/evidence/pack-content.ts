@@ -115,6 +115,8 @@ export interface PackConduit {
   validUntil: string | null;
   approvedBy: string | null;
   approvedAt: string | null;
+  /** When people next confirm it is still needed; null when no review is planned. */
+  reviewDueAt: string | null;
   maxDataClass: string;
   overLimitAction: string;
   failMode: string;
@@ -752,6 +754,7 @@ async function gatherInventory(options: {
       validUntil: iso(c.validUntil),
       approvedBy: c.approvedBy?.name ?? null,
       approvedAt: iso(c.approvedAt),
+      reviewDueAt: iso(c.reviewDueAt),
       maxDataClass: c.maxDataClass,
       overLimitAction: c.overLimitAction,
       failMode: c.failMode,

@@ -845,7 +845,7 @@ async function drawInventory(options: { layout: PackLayout; content: PackContent
       { text: c.maxDataClass, sub: `${humanize(c.overLimitAction)} beyond; fails ${c.failMode.toLowerCase()}` },
       `SL ${c.slTarget}`,
       { text: stateLabels[c.state]?.label ?? c.state, tone: stateLabels[c.state]?.tone ?? "neutral", sub: c.validUntil ? `until ${localDay(c.validUntil, zone)}` : "no end date" },
-      c.approvedAt ? { text: c.approvedBy ?? "(unknown)", sub: localDay(c.approvedAt, zone) } : { text: "Not approved", tone: "danger" },
+      c.approvedAt ? { text: c.approvedBy ?? "(unknown)", sub: `${localDay(c.approvedAt, zone)}${c.reviewDueAt ? `; review ${Date.parse(c.reviewDueAt) <= Date.parse(content.asOf) ? "overdue since" : "due"} ${localDay(c.reviewDueAt, zone)}` : ""}` } : { text: "Not approved", tone: "danger" },
       { text: count(c.calls.forwarded), sub: `${count(c.calls.refused)} refused${c.calls.redacted ? `, ${count(c.calls.redacted)} redacted` : ""}${c.calls.flagged ? `, ${count(c.calls.flagged)} flagged` : ""}` },
     ]),
     empty: "No conduit in scope: every AI call from these plants is refused.",

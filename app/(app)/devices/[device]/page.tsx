@@ -5,9 +5,13 @@ import { Card } from "@/components/card";
 import { DataTable, type Row, type Tone } from "@/components/data-table";
 import { DeviceCredentials } from "@/components/devices/device-credentials";
 import { TestCall } from "@/components/devices/test-call";
+import { AnomalyList } from "@/components/conduits/anomaly-list";
+import { RangeTabs, TrafficPanel } from "@/components/conduits/traffic-panel";
 import { PageHeader } from "@/components/page-header";
 import { can } from "@/lib/auth/roles";
 import { currentUser, requirePageUser } from "@/lib/auth/session";
+import { loadDeviceTraffic } from "@/lib/conduits/conduit-page";
+import { trafficRange } from "@/lib/conduits/traffic-range";
 import { loadConfig } from "@/lib/config";
 import { db } from "@/lib/db";
 import { listDeviceCredentials } from "@/lib/devices/credentials";
@@ -28,7 +32,7 @@ export async function generateMetadata(props: { params: Promise<{ device: string
 
 const conduitTone: Record<ConduitState, Tone> = { in_force: "ok", expired: "danger", not_yet_valid: "warn", suspended: "warn", retired: "neutral" };
 
-export default async function DevicePage(props: { params: Promise<{ device: string }> }) {
+export default async function DevicePage(props: { params: Promise<{ device: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const user = await requirePageUser({ permission: "inventory:read" });
   const now = new Date();
   const device = await getDevice({ db: db(), device: (await props.params).device, now });
@@ -38,6 +42,8 @@ export default async function DevicePage(props: { params: Promise<{ device: stri
   // Only those who may issue tokens may send a test call: it issues one.
   const testCall = canManage ? await testCallChoices({ db: db(), device: device.id, now }) : null;
   const timeZone = device.plant.timeZone;
+  const range = trafficRange({ value: (await props.searchParams).range, now });
+  const traffic = await loadDeviceTraffic({ db: db(), device, timeZone, range });
   const when = (date: Date | null, none: string) => (date ? formatDateTime({ date, timeZone }) : none);
   const appUrl = loadConfig().publicUrl;
   const routes = device.conduits.map((c) => ({ ...c, baseUrl: proxyBaseUrl({ appUrl, destination: c.destination.slug, provider: c.destination.provider }) }));
@@ -131,6 +137,13 @@ export default async function DevicePage(props: { params: Promise<{ device: stri
           rows={routeRows}
           emptyText={`No conduit leaves ${device.zone.name}: the proxy denies every AI call of this device.`}
         />
+      </Card>
+      <RangeTabs range={range} path={`/devices/${device.slug}`} />
+      <Card id="device-traffic" title="Traffic" description={`This device's AI calls in the last ${range.label}, by outcome, conduit, data and operator.`}>
+        <TrafficPanel summary={traffic.summary} timeZone={timeZone} show={["conduit", "operator"]} />
+      </Card>
+      <Card id="device-anomalies" title="Anomalies" description="What the proxy and the conduits' baselines raised about this device.">
+        <AnomalyList anomalies={traffic.anomalies} canAct={canManage} emptyText="No anomalies for this device." />
       </Card>
       {testCall && (
         <Card
