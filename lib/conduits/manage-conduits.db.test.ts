@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SessionUser } from "@/lib/auth/session";
 import { policyOf } from "@/lib/conduits/conduit-policy";
 import { decideConduitChange, editConduit, editConduitInput, proposeConduit, proposeConduitInput, resumeConduit, suspendConduit, withdrawConduitChange } from "@/lib/conduits/manage-conduits";
-import { acknowledgeBlockedFlow } from "@/lib/conduits/review-findings";
+import { acknowledgeAnomaly, acknowledgeBlockedFlow } from "@/lib/conduits/review-findings";
 import type { Conduit } from "@/lib/db";
 import { startAdminLedger, type AdminLedger } from "@/lib/testing/admin-ledger";
 import { seedDemoPlantForTest } from "@/lib/testing/demo-seed";
@@ -166,5 +166,23 @@ describe("refused flows", () => {
     await acknowledgeBlockedFlow({ ...acting(officer), input: { flowKey: "augsburg-l2-supervisory aug-wi-copilot openai-eu gpt-4o", note: "Copilot stays on Azure" } });
     expect((await ledger.t.db.flowReview.findMany()).map((f) => f.note)).toEqual(["Copilot stays on Azure"]);
     expect((await adminChanges()).at(-1)?.summary).toBe("kept flow augsburg-l2-supervisory aug-wi-copilot openai-eu gpt-4o blocked: Copilot stays on Azure");
+  });
+});
+
+describe("anomalies", () => {
+  it("are acknowledged with a note or an incident that exists, recorded; an unknown incident is refused beside its field", async () => {
+    const anomaly = await ledger.t.db.anomaly.create({
+      data: { kind: "volume_spike", subject: "aug-l3-to-openai-eu volume_spike 2026-12-07T14", conduit: "aug-l3-to-openai-eu", reason: "41 calls", firstSeenAt: now, lastSeenAt: now },
+    });
+    const unknown = await error(acknowledgeAnomaly({ ...acting(officer), anomalyId: anomaly.id, input: { note: "", incidentReference: "INC-1999-999" } }));
+    expect(unknown?.issues).toEqual([{ path: "incidentReference", message: "There is no incident INC-1999-999." }]);
+    expect(await error(acknowledgeAnomaly({ ...acting(officer), anomalyId: anomaly.id, input: { note: "", incidentReference: null } }))).toMatchObject({ issues: [{ path: "note" }] });
+    expect((await ledger.t.db.anomaly.findUniqueOrThrow({ where: { id: anomaly.id } })).status).toBe("open");
+
+    const incident = await ledger.t.db.incident.findFirstOrThrow({ select: { id: true, reference: true } });
+    const acknowledged = await acknowledgeAnomaly({ ...acting(officer), anomalyId: anomaly.id, input: { note: "Year-end report run", incidentReference: incident.reference } });
+    expect(acknowledged).toMatchObject({ status: "acknowledged", note: "Year-end report run", incidentId: incident.id, acknowledgedById: officer.id });
+    expect((await adminChanges()).at(-1)?.summary).toBe(`acknowledged anomaly volume_spike on aug-l3-to-openai-eu (incident ${incident.reference}): Year-end report run`);
+    expect((await error(acknowledgeAnomaly({ ...acting(auditor), anomalyId: anomaly.id, input: { note: "x", incidentReference: null } })))?.code).toBe("forbidden");
   });
 });

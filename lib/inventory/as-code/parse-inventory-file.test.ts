@@ -97,6 +97,11 @@ describe("parseInventoryFile", () => {
     expect(problems(duplicate)).toEqual([expect.objectContaining({ line: lineOf("kind: DMZ", duplicate), message: expect.stringMatching(/unique/) })]);
   });
 
+  it("refuses a zone removed while a conduit still leaves it, naming the conduit's field and line", () => {
+    const text = base.replace("  - slug: aug-l3\n    name: Augsburg L3 operations\n    kind: OT\n    purdueLevel: L3\n    slTarget: 2\n    plant: augsburg\n", "");
+    expect(problems(text)).toContainEqual({ path: "conduits[0].sourceZone", line: lineOf("sourceZone: aug-l3", text), column: 17, message: 'no zone "aug-l3" in this file (add it under zones)' });
+  });
+
   it("refuses a bad enum value, naming its path and line", () => {
     const text = base.replace("maxDataClass: CONFIDENTIAL", "maxDataClass: SECRET");
     expect(problems(text)).toEqual([
