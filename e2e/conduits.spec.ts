@@ -14,14 +14,15 @@ import { storageStateFor, type Role } from "./support";
 
 let upstream: TestUpstream;
 const deviceToken = `cl_dev_${randomBytes(32).toString("base64url")}`;
-const conduit = "e2e-ops-l3-to-openai";
-const chat = (model = "gpt-4.1-mini") => ({ model, messages: [{ role: "user" as const, content: "Summarise the spindle vibration trend of press P-101." }] });
+const conduit = "e2e-ops-avr-l3-to-openai";
+const chat = (model = "gpt-4.1-mini") => ({ model, messages: [{ role: "user" as const, content: "Draft the maintenance instruction for replacing the ladle shroud." }] });
 
 test.describe.configure({ mode: "serial" });
 
 test.beforeAll(async () => {
   upstream = await startTestUpstream();
-  // Destinations and a conduit of this spec's own, so no other spec's calls meet a suspended conduit.
+  // Destinations, a conduit and a device of this spec's own (the Aveiro maintenance copilot, in a
+  // zone no other spec calls from), so no other spec meets a suspended conduit or extra routes.
   const db = new Database(path.join(e2eDataDir, "conduit-ledger.db"));
   const cipher = loadProviderKeyCipher({ providerKeyEncryptionKey: undefined, secretsDir: path.join(e2eDataDir, "secrets") });
   const now = new Date().toISOString().replace("Z", "+00:00");
@@ -34,9 +35,9 @@ test.beforeAll(async () => {
       SELECT ?, ?, ?, 'OPENAI_COMPATIBLE', ?, 'EU', "zoneId", ?, ?, ?, ? FROM "AiDestination" WHERE slug = 'openai-eu'`).run(id, slug, name, `${upstream.url}/v1`, cipher.encrypt({ destinationId: id, apiKey: "sk-e2e-ops" }), providerKeyHint("sk-e2e-ops"), now, now);
   }
   db.prepare(`INSERT INTO "Conduit" ("id", "slug", "name", "status", "validFrom", "allowedPurposes", "allowedModels", "allowedEndpoints", "maxDataClass", "overLimitAction", "failMode", "slTarget", "sourceZoneId", "destinationId", "createdAt", "updatedAt")
-    SELECT ?, ?, 'Spindle analytics to OpenAI (e2e)', 'ACTIVE', c."validFrom", '["predictive-maintenance"]', '["gpt-4.1-mini"]', '[]', 'CONFIDENTIAL', 'REDACT', 'CLOSED', 2, c."sourceZoneId", d."id", ?, ?
-    FROM "Conduit" c, "AiDestination" d WHERE c.slug = 'aug-l3-to-openai-eu' AND d.slug = 'e2e-ops-openai'`).run(randomUUID(), conduit, now, now);
-  const device = db.prepare(`SELECT id FROM "Device" WHERE slug = 'aug-pdm-spindle'`).get() as { id: string };
+    SELECT ?, ?, 'Aveiro maintenance copilot to OpenAI (e2e)', 'ACTIVE', c."validFrom", '["work-instructions"]', '["gpt-4.1-mini"]', '[]', 'CONFIDENTIAL', 'REDACT', 'CLOSED', 2, c."sourceZoneId", d."id", ?, ?
+    FROM "Conduit" c, "AiDestination" d WHERE c.slug = 'avr-l3-to-azure-copilot' AND d.slug = 'e2e-ops-openai'`).run(randomUUID(), conduit, now, now);
+  const device = db.prepare(`SELECT id FROM "Device" WHERE slug = 'avr-wi-copilot'`).get() as { id: string };
   db.prepare(`INSERT INTO "DeviceCredential" ("id", "label", "tokenPrefix", "tokenHash", "deviceId", "createdAt") VALUES (?, 'e2e ops', ?, ?, ?, ?)`).run(
     randomUUID(),
     deviceToken.slice(0, 13),
@@ -113,7 +114,7 @@ test("widening a conduit waits for a second person; a renewal that ends before i
   const admin = await pageAs(browser, "ADMIN");
   await admin.goto(`/conduits/${conduit}`);
   await admin.getByRole("listitem", { name: `Change to ${conduit}` }).getByRole("button", { name: "Approve" }).click();
-  await expect(admin.getByText("Approved; in force within one inventory refresh.")).toBeVisible();
+  await expect(admin.getByText(`Approved ${conduit}; in force within one inventory refresh.`)).toBeVisible();
   await expect(admin.getByText("gpt-4.1-mini, gpt-4.1")).toBeVisible();
   expect((await client(baseURL, "e2e-ops-openai").chat.completions.create(chat("gpt-4.1"))).choices[0]!.message.content).toBe(replyText(3));
   await officer.context().close();
@@ -136,21 +137,21 @@ test("refused calls show up as one unauthorised flow; a conduit proposed from it
   await expect(row).toContainText("conduit_not_authorized");
   await row.getByRole("button", { name: "Propose conduit" }).click();
   const propose = officer.getByRole("dialog", { name: "Propose a conduit for this flow" });
-  await expect(propose.getByLabel("Conduit id")).toHaveValue("aug-pdm-spindle-to-e2e-ops-unlisted");
+  await expect(propose.getByLabel("Conduit id")).toHaveValue("avr-wi-copilot-to-e2e-ops-unlisted");
   await expect(propose.getByLabel("Models")).toHaveValue("gpt-4.1-mini");
-  await expect(propose.getByLabel("Purposes")).toHaveValue("predictive-maintenance");
-  await propose.getByLabel("Why").fill("Spindle forecaster moves to the unlisted service");
+  await expect(propose.getByLabel("Purposes")).toHaveValue("work-instructions");
+  await propose.getByLabel("Why").fill("Maintenance copilot moves to the unlisted service");
   await propose.getByRole("button", { name: "Propose" }).click();
   await expect(propose.getByText("Proposed. The conduit comes into force when another person approves it.")).toBeVisible();
   await propose.getByRole("button", { name: "Close" }).click();
-  await expect(row).toContainText("Conduit aug-pdm-spindle-to-e2e-ops-unlisted proposed");
+  await expect(row).toContainText("Conduit avr-wi-copilot-to-e2e-ops-unlisted proposed");
   expect(refusalCode(await unlisted.chat.completions.create(chat()).catch((e: unknown) => e))).toBe("conduit_not_authorized");
 
   const admin = await pageAs(browser, "ADMIN");
   await admin.goto("/conduits");
-  await admin.getByRole("listitem", { name: "New conduit aug-pdm-spindle-to-e2e-ops-unlisted" }).getByRole("button", { name: "Approve" }).click();
-  await expect(admin.getByText("Approved; in force within one inventory refresh.")).toBeVisible();
-  await expect(admin.getByRole("region", { name: "Refused flows: declared versus observed" }).getByRole("row").filter({ hasText: "Unlisted AI service (e2e)" })).toContainText("Allowed by aug-pdm-spindle-to-e2e-ops-unlisted");
+  await admin.getByRole("listitem", { name: "New conduit avr-wi-copilot-to-e2e-ops-unlisted" }).getByRole("button", { name: "Approve" }).click();
+  await expect(admin.getByText("Approved avr-wi-copilot-to-e2e-ops-unlisted; in force within one inventory refresh.")).toBeVisible();
+  await expect(admin.getByRole("region", { name: "Refused flows: declared versus observed" }).getByRole("row").filter({ hasText: "Unlisted AI service (e2e)" })).toContainText("Allowed by avr-wi-copilot-to-e2e-ops-unlisted");
   expect((await unlisted.chat.completions.create(chat())).choices[0]!.message.content).toBe(replyText(3));
   await officer.context().close();
   await admin.context().close();

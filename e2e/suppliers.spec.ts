@@ -170,7 +170,7 @@ test.describe("administrator", () => {
 
   test("sees the whole chain and the exposure on the conduit's page", async ({ page }) => {
     await page.goto("/conduits");
-    await page.getByRole("link", { name: "Augsburg MES scheduling to Anthropic (pilot)" }).click();
+    await page.getByRole("link", { name: "Augsburg MES scheduling to Anthropic (pilot)", exact: true }).click();
     await expect(page).toHaveURL(new RegExp(`/conduits/${conduitSlug}$`));
     const chain = page.getByRole("list", { name: "Supplier chain of Augsburg MES scheduling to Anthropic (pilot)" });
     await expect(chain.getByRole("link", { name: provider })).toBeVisible();

@@ -33,7 +33,7 @@ import { trafficRange } from "../lib/conduits/traffic-range";
 import { createDb, type Db } from "../lib/db";
 import { listDestinations } from "../lib/destinations/list-destinations";
 import { indexPendingRecords } from "../lib/records/record-index";
-import { loadSupplierOverview } from "../lib/suppliers/overview";
+import { callWindowDays, loadSupplierOverview } from "../lib/suppliers/overview";
 import { cpuPressure, describeMachine, median, option, percentile, writeBenchmarkSection } from "./bench-report";
 import { adminQuery, postgresServer, Scratch } from "./bench-scratch";
 import type { SeedVolumeSummary } from "./seed-volume";
@@ -103,7 +103,7 @@ async function conduitPage(options: { db: Db; slug: string; viewerId: string; ra
   const range = trafficRange({ value: options.range, now: overview.now });
   await loadConduitOperations({ db, conduit, viewerId: options.viewerId, timeZone: conduit.sourceZone.plant?.timeZone ?? "UTC", range, now: overview.now });
   const t3 = performance.now();
-  return { conduit: t1 - t0, "loadSupplierOverview": t2 - t1, "loadConduitOperations": t3 - t2 };
+  return { conduit: t1 - t0, loadSupplierOverview: t2 - t1, loadConduitOperations: t3 - t2 };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -293,7 +293,7 @@ function markdownTable(options: { header: string[]; rows: string[][] }): string 
   return [line(options.header), line(options.header.map(() => "---")), ...options.rows.map(line)].join("\n");
 }
 
-function resultRows(options: { runs: ProviderRun[]; sizes: Sizes }): string[][] {
+function resultRows(options: { runs: ProviderRun[] }): string[][] {
   const rows: string[][] = [];
   for (const run of options.runs) {
     const { facts } = run.pages;
@@ -304,7 +304,7 @@ function resultRows(options: { runs: ProviderRun[]; sizes: Sizes }): string[][] 
       const what =
         page.page === "overview"
           ? "plant list, then loadConduitsOverview and listDestinations at once"
-          : `conduit (findUnique), loadSupplierOverview (its call volumes: the ledger's ai_call records of ${30} days), loadConduitOperations, one after the other; ${int(facts.conduitCalls)} calls through it in 7 days`;
+          : `conduit (findUnique), loadSupplierOverview (its call volumes: the ledger's ai_call records of ${callWindowDays} days, counted from their JSON), loadConduitOperations, one after the other; ${int(facts.conduitCalls)} calls through it in 7 days`;
       rows.push([page.name, run.label, ms(p50), ms(p95), `≤ ${goals.p95Ms} ms`, p95 <= goals.p95Ms ? "yes" : "**no**", [what, ...parts].join("; ")]);
     }
     const d = run.pages.detection;
@@ -392,7 +392,7 @@ async function main(argv: string[]): Promise<void> {
     log(`temp folder ${scratch.dir}`);
     const runs = [await sqliteRun({ scratch, sizes })];
     if (postgres.url) runs.push(await postgresRun({ scratch, sizes, server: postgres.url }));
-    const table = markdownTable({ header: ["Measurement (server-side data of the page)", "Database", "p50", "p95", "Goal (p95)", "Met", "Notes"], rows: resultRows({ runs, sizes }) });
+    const table = markdownTable({ header: ["Measurement (server-side data of the page)", "Database", "p50", "p95", "Goal (p95)", "Met", "Notes"], rows: resultRows({ runs }) });
     const elapsed = (performance.now() - began) / 1000;
     process.stdout.write(`${table}\n`);
     if (quick) {

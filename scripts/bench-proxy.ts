@@ -13,9 +13,14 @@
 //   2. added latency at a fixed 200 requests/s over direct, with an open-loop client timed
 //      by process.hrtime.bigint() (autocannon's histogram has millisecond resolution),
 //   3. 200 concurrent streams: time to first chunk over direct, the gaps between chunks
-//      against the upstream's pacing, and the proxy processes' resident memory.
+//      against the upstream's pacing, and the proxy processes' resident memory,
+//   4. indexing (issue 15): the standalone proxy's requests/s while, in a process of its
+//      own (as the app's timer does beside a proxy), an indexer loops indexPendingRecords
+//      on the proxy's database: without the traffic rollups, with them, with them and
+//      detectAnomalies every few seconds, and idle, in interleaved rounds. The goal:
+//      rollups and baselines cost at most 5% of the throughput.
 //
-//   npm run bench:proxy [-- --quick] [-- --profile DIR]
+//   npm run bench:proxy [-- --quick] [-- --profile DIR] [-- --only indexing]
 //
 // Prints one markdown table to stdout (progress goes to stderr) and writes it, with the
 // machine and the date, to a section of BENCHMARKS.md (not for --quick or --profile).
@@ -29,6 +34,9 @@
 //
 // --profile DIR: the standalone proxy and the Next.js server write V8 CPU profiles into
 // DIR/standalone and DIR/app (node --cpu-prof); open them in Chrome DevTools.
+//
+// --only indexing: starts only the upstream, the load generator and the standalone proxy,
+// and measures only 4 (a few minutes); BENCHMARKS.md is left as it was.
 import { execFileSync, fork, spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
@@ -57,6 +65,10 @@ interface Settings {
   /** The upstream's pacing: a stream is streamChunks deltas, streamIntervalMs apart. */
   streamChunks: number;
   streamIntervalMs: number;
+  /** Rounds of each indexing condition, and how often the indexer runs detectAnomalies in the one with rollups. */
+  indexingRuns: number;
+  indexingSeconds: number;
+  detectEveryMs: number;
 }
 
 const fullSettings: Settings = {
@@ -73,9 +85,24 @@ const fullSettings: Settings = {
   streamSeconds: 6,
   streamChunks: 20,
   streamIntervalMs: 50,
+  indexingRuns: 5,
+  indexingSeconds: 8,
+  // The app runs detection once a minute; every 5 s is harsh on purpose.
+  detectEveryMs: 5000,
 };
 
-const quickSettings: Settings = { ...fullSettings, warmupSeconds: 2, throughputRuns: 1, throughputSeconds: 3, latencyRuns: 1, latencySeconds: 3, streamRuns: 1, streamSeconds: 3 };
+const quickSettings: Settings = {
+  ...fullSettings,
+  warmupSeconds: 2,
+  throughputRuns: 1,
+  throughputSeconds: 3,
+  latencyRuns: 1,
+  latencySeconds: 3,
+  streamRuns: 1,
+  streamSeconds: 3,
+  indexingRuns: 1,
+  indexingSeconds: 3,
+};
 
 const goals = {
   standaloneVsBare: 0.5,
@@ -87,6 +114,8 @@ const goals = {
   /** Chunk timing counts as preserved when the p99 jitter is within this of direct's. */
   chunkJitterOverDirectMs: 2,
   rssBytes: 300 * 2 ** 20,
+  /** Requests/s with rollups and detection kept current over without: at most 5% lost. */
+  indexingRatio: 0.95,
 };
 
 // ---------------------------------------------------------------------------------------
@@ -239,6 +268,121 @@ async function configureRole(args: { upstream: string; seed: boolean }): Promise
   } finally {
     await store.close();
     await db.$disconnect();
+  }
+}
+
+type IndexingCondition = "none" | "plain" | "rollups" | "detect";
+
+/** What the indexer does in a round: nothing, index without or with the rollups, and with detection too. */
+const indexingModes: Record<IndexingCondition, { index: boolean; rollups: boolean; detect: boolean }> = {
+  none: { index: false, rollups: false, detect: false },
+  plain: { index: true, rollups: false, detect: false },
+  rollups: { index: true, rollups: true, detect: false },
+  detect: { index: true, rollups: true, detect: true },
+};
+
+/** What the indexer did in a round. */
+interface IndexerStats {
+  indexed: number;
+  /** Records in the ledger not yet indexed when the round ended. */
+  behind: number;
+  /** Wall time of each detectAnomalies run, ms. */
+  detections: number[];
+}
+
+/**
+ * The indexer beside a proxy: one process for the whole phase, so it is as warm as the
+ * app's. It keeps the records index as the app's timer does (batches of 250,
+ * lib/records/record-index.ts catchUpRecordIndex), but in a tight loop, in the round's
+ * condition: idle, without or with the traffic rollups, and with detectAnomalies every
+ * `detectEveryMs` (from the round's start). At a round's start it first indexes what the
+ * round before left (untimed), so that a round times only keeping up.
+ */
+async function indexerRole(args: { url: string; detectEveryMs: number }): Promise<{ drained: number }> {
+  const { createDb } = await import("../lib/db");
+  const { indexPendingRecords } = await import("../lib/records/record-index");
+  const { detectAnomalies } = await import("../lib/conduits/detect-anomalies");
+  const db = createDb(args.url);
+  const drain = async () => {
+    let drained = 0;
+    for (;;) {
+      const progress = await indexPendingRecords({ db, batchSize: 2000 });
+      drained += progress.indexed;
+      if (progress.behind === 0) return drained;
+    }
+  };
+  let round: Promise<IndexerStats> | null = null;
+  let ending = false;
+  const run = async (condition: IndexingCondition): Promise<IndexerStats> => {
+    const mode = indexingModes[condition];
+    const stats: IndexerStats = { indexed: 0, behind: 0, detections: [] };
+    let nextDetection = performance.now();
+    while (!ending) {
+      if (!mode.index) {
+        await sleep(100);
+        continue;
+      }
+      const progress = await indexPendingRecords({ db, batchSize: 250, rollups: mode.rollups });
+      stats.indexed += progress.indexed;
+      stats.behind = progress.behind;
+      if (mode.detect && performance.now() >= nextDetection) {
+        nextDetection += args.detectEveryMs;
+        const started = performance.now();
+        await detectAnomalies({ db, now: new Date() });
+        stats.detections.push(performance.now() - started);
+      }
+      if (progress.indexed === 0) await sleep(100);
+    }
+    return stats;
+  };
+  process.on("message", (message: { type: "start"; condition: IndexingCondition } | { type: "end" }) => {
+    if (message.type === "start") {
+      void drain().then(
+        (drained) => {
+          ending = false;
+          round = run(message.condition);
+          process.send!({ type: "started", drained });
+        },
+        (error: unknown) => process.send!({ type: "failed", error: (error as Error).stack ?? String(error) }),
+      );
+    } else {
+      ending = true;
+      void round!.then(
+        (stats) => process.send!({ type: "ended", ...stats }),
+        (error: unknown) => process.send!({ type: "failed", error: (error as Error).stack ?? String(error) }),
+      );
+    }
+  });
+  return { drained: await drain() };
+}
+
+/** Talks to the indexer process: a round starts once it has indexed the backlog, and ends with what it did. */
+class Indexer {
+  constructor(readonly child: ChildProcess) {}
+
+  private request<T>(options: { message: object; answer: string }): Promise<T> {
+    const { child } = this;
+    return new Promise((resolve, reject) => {
+      const onMessage = (message: { type?: string; error?: string }) => {
+        if (message.type !== options.answer && message.type !== "failed") return;
+        child.off("message", onMessage);
+        child.off("exit", onExit);
+        if (message.type === "failed") reject(new Error(`indexer: ${message.error}`));
+        else resolve(message as T);
+      };
+      const onExit = (code: number | null, signal: string | null) => reject(new Error(`the indexer exited (${signal ?? `exit code ${code}`})`));
+      child.on("message", onMessage);
+      child.once("exit", onExit);
+      child.send(options.message);
+    });
+  }
+
+  start(condition: IndexingCondition): Promise<{ drained: number }> {
+    return this.request({ message: { type: "start", condition }, answer: "started" });
+  }
+
+  end(): Promise<IndexerStats> {
+    return this.request({ message: { type: "end" }, answer: "ended" });
   }
 }
 
@@ -502,7 +646,7 @@ async function loadRole(): Promise<Record<string, never>> {
   return {};
 }
 
-const roles = { upstream: upstreamRole, bare: bareRole, configure: configureRole, load: loadRole };
+const roles = { upstream: upstreamRole, bare: bareRole, configure: configureRole, load: loadRole, indexer: indexerRole };
 type RoleName = keyof typeof roles;
 
 async function childMain(argv: string[]): Promise<void> {
@@ -783,7 +927,10 @@ interface Bench {
   targets: Map<TargetName, Target>;
   /** 2xx answers per target, warm-ups and probes included: each proxied one must be in the ledger. */
   answered: Map<TargetName, number>;
-  databases: { standalone: string; embedded: string };
+  /** The proxies' SQLite files (no embedded one with --only indexing). */
+  databases: { standalone: string; embedded?: string };
+  /** The standalone proxy's data folder, for the indexer beside it. */
+  standaloneData: string;
   profileDir: string | undefined;
 }
 
@@ -842,6 +989,74 @@ if (process.argv.some((arg) => arg.endsWith("scripts/serve.ts"))) {
   return file;
 }
 
+/**
+ * The standalone proxy is the production entry point (npm run proxy) over a data folder
+ * prepared first: its own SQLite database with the demo plant, key file and token.
+ */
+async function startStandalone(options: { fleet: Fleet; upstreamUrl: string; profileArgs: string[] }): Promise<{ child: ChildProcess; url: string; token: string; dataDir: string }> {
+  const { fleet } = options;
+  const dataDir = path.join(fleet.dir, "standalone-data");
+  const port = await freePort();
+  const setup = await fleet.role({ role: "configure", name: "standalone-setup", args: { upstream: options.upstreamUrl, seed: true }, env: { CONDUIT_DATA_DIR: dataDir } });
+  // Its two steps, as package.json's proxy script runs them: migrations and the bundle
+  // (scripts/proxy.ts), then the bundle on plain node.
+  const env = { CONDUIT_DATA_DIR: dataDir, PROXY_HOST: "127.0.0.1", PROXY_PORT: String(port) };
+  execFileSync(process.execPath, [...process.execArgv, path.join(root, "scripts/proxy.ts")], { cwd: root, env: fleet.env(env), stdio: ["ignore", "ignore", "inherit"] });
+  const child = fleet.spawn({ name: "standalone", command: process.execPath, args: ["--enable-source-maps", ...options.profileArgs, edgeProxyBundle], env });
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor({ what: "the standalone proxy", timeoutMs: 120_000, process: child, check: async () => (await fetch(`${url}/_conduit/health`)).ok });
+  return { child, url, token: setup.ready.token, dataDir };
+}
+
+/** Every 2xx answer counts: each proxied one must be in the ledger. */
+async function probeAll(options: { targets: Map<TargetName, Target> }): Promise<Map<TargetName, number>> {
+  const answered = new Map<TargetName, number>([...options.targets.keys()].map((name) => [name, 0]));
+  for (const target of options.targets.values()) {
+    let last = "";
+    await waitFor({
+      what: target.label,
+      timeoutMs: 60_000,
+      check: async () => {
+        const result = await probe({ target });
+        last = result.detail;
+        return result.ok;
+      },
+    }).catch((error: unknown) => {
+      throw new Error(`${(error as Error).message}; last answer ${last}`);
+    });
+    answered.set(target.name, answered.get(target.name)! + 1);
+  }
+  return answered;
+}
+
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+function forwarded(name: TargetName, url: string, headers: Record<string, string>, pid: number): Target {
+  return { name, label: labels[name], pid, request: requestFor({ url, headers, stream: false }), streamRequest: requestFor({ url, headers, stream: true }) };
+}
+
+/** --only indexing: the upstream, the load generator and the standalone proxy; nothing else is measured. */
+async function startIndexingTargets(options: { settings: Settings; fleet: Fleet }): Promise<Bench> {
+  const { settings, fleet } = options;
+  log("starting the upstream, the load generator and the standalone proxy (scripts/proxy.ts over a fresh SQLite database with the demo plant)");
+  const upstream = await fleet.role({ role: "upstream", args: { streamChunks: settings.streamChunks, streamIntervalMs: settings.streamIntervalMs } });
+  const loadProcess = await fleet.role({ role: "load" });
+  const standalone = await startStandalone({ fleet, upstreamUrl: upstream.ready.url, profileArgs: [] });
+  const targets = new Map<TargetName, Target>([["standalone", forwarded("standalone", `${standalone.url}/${destination}/v1/chat/completions`, bearer(standalone.token), standalone.child.pid!)]]);
+  const answered = await probeAll({ targets });
+  log(`the standalone proxy answers; upstream ${upstream.ready.url}, standalone ${standalone.url}`);
+  return {
+    settings,
+    fleet,
+    load: new LoadGenerator(loadProcess.child),
+    targets,
+    answered,
+    databases: { standalone: path.join(standalone.dataDir, "conduit-ledger.db") },
+    standaloneData: standalone.dataDir,
+    profileDir: undefined,
+  };
+}
+
 async function startTargets(options: { settings: Settings; fleet: Fleet; profileDir: string | undefined }): Promise<Bench> {
   const { settings, fleet, profileDir } = options;
   const profileArgs = (name: string) => (profileDir ? ["--cpu-prof", `--cpu-prof-dir=${path.join(profileDir, name)}`] : []);
@@ -877,24 +1092,8 @@ async function startTargets(options: { settings: Settings; fleet: Fleet; profile
     // The demo's seeded traffic would be counted against the benchmark's calls in the ledger check.
     env: { CONDUIT_DATA_DIR: appData, DEMO_PROVIDER: "off", HOST: "127.0.0.1", PORT: String(appPort), BENCHMARK_BASELINE_ROUTE: "true", ...(profileDir ? { NODE_OPTIONS: `--import ${profilePreload({ fleet, dir: path.join(profileDir, "app") })}` } : {}) },
   });
-  // The standalone proxy is the production entry point (npm run proxy) over a data folder
-  // prepared first: its own SQLite database with the demo plant, key file and token.
-  const standaloneData = path.join(fleet.dir, "standalone-data");
-  const standalonePort = await freePort();
-  const standaloneSetup = await fleet.role({ role: "configure", name: "standalone-setup", args: { upstream: upstreamUrl, seed: true }, env: { CONDUIT_DATA_DIR: standaloneData } });
-  // Its two steps, as package.json's proxy script runs them: migrations and the bundle
-  // (scripts/proxy.ts), then the bundle on plain node.
-  const standaloneEnv = { CONDUIT_DATA_DIR: standaloneData, PROXY_HOST: "127.0.0.1", PROXY_PORT: String(standalonePort) };
-  execFileSync(process.execPath, [...process.execArgv, path.join(root, "scripts/proxy.ts")], { cwd: root, env: fleet.env(standaloneEnv), stdio: ["ignore", "ignore", "inherit"] });
-  const standalone = fleet.spawn({
-    name: "standalone",
-    command: process.execPath,
-    args: ["--enable-source-maps", ...profileArgs("standalone"), edgeProxyBundle],
-    env: standaloneEnv,
-  });
-  const standaloneUrl = `http://127.0.0.1:${standalonePort}`;
+  const standalone = await startStandalone({ fleet, upstreamUrl, profileArgs: profileArgs("standalone") });
   const appUrl = `http://127.0.0.1:${appPort}`;
-  await waitFor({ what: "the standalone proxy", timeoutMs: 120_000, process: standalone, check: async () => (await fetch(`${standaloneUrl}/_conduit/health`)).ok });
   await waitFor({ what: "the app", timeoutMs: 300_000, process: app, check: async () => (await fetch(`${appUrl}/api/health`)).ok });
   const appSetup = await fleet.role({ role: "configure", name: "app-setup", args: { upstream: upstreamUrl, seed: false }, env: { CONDUIT_DATA_DIR: appData } });
   const servePid = descendantsOf(app.pid!).find((pid) => {
@@ -906,48 +1105,26 @@ async function startTargets(options: { settings: Settings; fleet: Fleet; profile
   });
   if (servePid === undefined) throw new Error("could not find the app's server process (scripts/serve.ts)");
 
-  const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
   const portkeyHeaders = { ...bearer("sk-bench-portkey"), "x-portkey-provider": "openai", "x-portkey-custom-host": `${upstreamUrl}/v1` };
-  const forwarded = (name: TargetName, url: string, headers: Record<string, string>, pid: number): Target => ({
-    name,
-    label: labels[name],
-    pid,
-    request: requestFor({ url, headers, stream: false }),
-    streamRequest: requestFor({ url, headers, stream: true }),
-  });
   const targets = new Map<TargetName, Target>([
     ["direct", forwarded("direct", `${upstreamUrl}/v1/chat/completions`, bearer("sk-bench-direct"), upstream.child.pid!)],
     ["bare", forwarded("bare", `${bare.ready.url}/v1/chat/completions`, bearer("sk-bench-bare"), bare.child.pid!)],
     ["emptyRoute", { name: "emptyRoute", label: labels.emptyRoute, pid: servePid, request: requestFor({ url: `${appUrl}/api/proxy-baseline`, headers: {}, stream: false }) }],
     ["portkey", forwarded("portkey", `http://127.0.0.1:${portkeyPort}/v1/chat/completions`, portkeyHeaders, portkey.pid!)],
-    ["standalone", forwarded("standalone", `${standaloneUrl}/${destination}/v1/chat/completions`, bearer(standaloneSetup.ready.token), standalone.pid!)],
+    ["standalone", forwarded("standalone", `${standalone.url}/${destination}/v1/chat/completions`, bearer(standalone.token), standalone.child.pid!)],
     ["embedded", forwarded("embedded", `${appUrl}/api/proxy/${destination}/v1/chat/completions`, bearer(appSetup.ready.token), servePid)],
   ]);
 
-  const answered = new Map<TargetName, number>(targetOrder.map((name) => [name, 0]));
-  for (const target of targets.values()) {
-    let last = "";
-    await waitFor({
-      what: target.label,
-      timeoutMs: 60_000,
-      check: async () => {
-        const result = await probe({ target });
-        last = result.detail;
-        return result.ok;
-      },
-    }).catch((error: unknown) => {
-      throw new Error(`${(error as Error).message}; last answer ${last}`);
-    });
-    answered.set(target.name, answered.get(target.name)! + 1);
-  }
-  log(`all six targets answer; upstream ${upstreamUrl}, app ${appUrl}, standalone ${standaloneUrl}, Portkey :${portkeyPort}`);
+  const answered = await probeAll({ targets });
+  log(`all six targets answer; upstream ${upstreamUrl}, app ${appUrl}, standalone ${standalone.url}, Portkey :${portkeyPort}`);
   return {
     settings,
     fleet,
     load: new LoadGenerator(loadProcess.child),
     targets,
     answered,
-    databases: { standalone: path.join(standaloneData, "conduit-ledger.db"), embedded: path.join(appData, "conduit-ledger.db") },
+    databases: { standalone: path.join(standalone.dataDir, "conduit-ledger.db"), embedded: path.join(appData, "conduit-ledger.db") },
+    standaloneData: standalone.dataDir,
     profileDir,
   };
 }
@@ -1044,6 +1221,72 @@ async function measureStreams(bench: Bench): Promise<Map<TargetName, StreamsRun[
   return runs;
 }
 
+const indexingConditions: IndexingCondition[] = ["none", "plain", "rollups", "detect"];
+
+const indexingLabels: Record<IndexingCondition, string> = {
+  none: "no indexer (reference)",
+  plain: "indexer beside it without rollups",
+  rollups: "indexer beside it with rollups",
+  detect: "indexer beside it with rollups and anomaly detection",
+};
+
+interface IndexingRun extends ThroughputResult {
+  cpuUsPerCall: number;
+  /** CPU seconds of the indexer process during the round. */
+  indexerCpu: number;
+  indexer: IndexerStats;
+}
+
+/**
+ * The standalone proxy under the throughput load, round after round, in each condition
+ * in turn (each round in a different order): the indexer idle, indexing without the
+ * rollups, with them, and with detection too.
+ */
+async function measureIndexing(bench: Bench): Promise<Map<IndexingCondition, IndexingRun[]>> {
+  const { settings, load, fleet } = bench;
+  const target = bench.targets.get("standalone")!;
+  const url = `file:${bench.databases.standalone}`;
+  log("indexing: starting the indexer beside the standalone proxy (it indexes the earlier phases' calls first)");
+  const started = await fleet.role({
+    role: "indexer",
+    args: { url, detectEveryMs: settings.detectEveryMs },
+    // Explicit: the indexer must open the proxy's database, whatever the caller's environment says.
+    env: { CONDUIT_DATA_DIR: bench.standaloneData, DATABASE_URL: url },
+    timeoutMs: 900_000,
+  });
+  log(`  ${int(started.ready.drained)} records indexed`);
+  const indexer = new Indexer(started.child);
+  const indexerPid = started.child.pid!;
+  const runs = new Map<IndexingCondition, IndexingRun[]>(indexingConditions.map((c) => [c, []]));
+  const once = async (condition: IndexingCondition, seconds: number): Promise<IndexingRun> => {
+    await indexer.start(condition);
+    const cpu = cpuOf(target.pid);
+    const indexerCpu = cpuOf(indexerPid);
+    const result = await load.run({ kind: "throughput", target: target.name, request: target.request, connections: settings.connections, seconds });
+    const cpuSeconds = cpuOf(target.pid) - cpu;
+    const indexerSeconds = cpuOf(indexerPid) - indexerCpu;
+    const stats = await indexer.end();
+    requireSuccess({ target, phase: `throughput, ${indexingLabels[condition]}`, failed: result.non2xx + result.errors + result.timeouts, detail: `${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts` });
+    bench.answered.set(target.name, bench.answered.get(target.name)! + result.ok);
+    return { ...result, cpuUsPerCall: (cpuSeconds * 1e6) / result.ok, indexerCpu: indexerSeconds, indexer: stats };
+  };
+  for (const condition of indexingConditions) {
+    log(`indexing warm-up: ${indexingLabels[condition]} (${settings.warmupSeconds} s)`);
+    await once(condition, settings.warmupSeconds);
+  }
+  for (let round = 0; round < settings.indexingRuns; round++) {
+    for (const condition of rotated(indexingConditions, round)) {
+      const run = await once(condition, settings.indexingSeconds);
+      runs.get(condition)!.push(run);
+      const detections = run.indexer.detections.length > 0 ? `, ${run.indexer.detections.length} detections p50 ${ms(median(run.indexer.detections))}` : "";
+      const detail = condition === "none" ? "" : `; indexer ${int(run.indexer.indexed)} records (${run.indexerCpu.toFixed(2)} CPU s), ${int(run.indexer.behind)} behind at the end${detections}`;
+      log(`indexing round ${round + 1}/${settings.indexingRuns}: ${indexingLabels[condition]} ${perSecond(run.perSecond)}, p50 ${ms(run.p50)}, p99 ${ms(run.p99)}${detail}`);
+    }
+  }
+  await fleet.stop({ child: started.child, graceMs: 1000 });
+  return runs;
+}
+
 interface LedgerCount {
   calls: number;
   denied: number;
@@ -1083,13 +1326,14 @@ async function countRecords(options: { file: string }): Promise<LedgerCount> {
  */
 async function checkLedgers(bench: Bench): Promise<{ name: TargetName; answered: number; count: LedgerCount }[]> {
   const checks: { name: TargetName; answered: number; count: LedgerCount }[] = [];
-  for (const name of ["standalone", "embedded"] as const) {
+  for (const name of (["standalone", "embedded"] as const).filter((n) => bench.databases[n] !== undefined)) {
+    const file = bench.databases[name]!;
     const answered = bench.answered.get(name)!;
-    let count = await countRecords({ file: bench.databases[name] });
+    let count = await countRecords({ file });
     // Results are written after the response; give the last ones a moment.
     for (let i = 0; i < 50 && Object.values(count.results).reduce((a, b) => a + b, 0) < count.calls; i++) {
       await sleep(200);
-      count = await countRecords({ file: bench.databases[name] });
+      count = await countRecords({ file });
     }
     const resultCount = Object.values(count.results).reduce((a, b) => a + b, 0);
     const problems = [
@@ -1179,6 +1423,59 @@ function throughputRows(options: { settings: Settings; runs: Map<TargetName, Thr
     versus({ name: "standalone", baseline: "bare", goal: goals.standaloneVsBare, notes: ["full inspection, ai_call committed (SQLite WAL, synchronous=FULL) before forwarding, ai_call_result after"] }),
     versus({ name: "standalone", measurement: `↳ ${labels.standalone} vs Portkey`, baseline: "portkey", goal: goals.standaloneVsPortkey }),
     versus({ name: "embedded", baseline: "emptyRoute", goal: goals.embeddedVsEmptyRoute, notes: ["the app's own ledger log in its SQLite database"] }),
+  ];
+}
+
+function indexingRows(options: { settings: Settings; runs: Map<IndexingCondition, IndexingRun[]> }): Row[] {
+  const { settings, runs } = options;
+  const rate = (c: IndexingCondition) => median(runs.get(c)!.map((r) => r.perSecond));
+  const runsText = `${settings.indexingRuns} × ${settings.indexingSeconds} s`;
+  /** Per-round ratios: the conditions ran back to back in each round. */
+  const paired = (a: IndexingCondition, b: IndexingCondition) => {
+    const ratios = runs.get(a)!.map((r, i) => r.perSecond / runs.get(b)![i]!.perSecond);
+    return ratios.length > 1 ? `per-round ratio ${times(Math.min(...ratios))} to ${times(Math.max(...ratios))}` : "";
+  };
+  const note = (c: IndexingCondition, extra: string[]) => {
+    const rs = runs.get(c)!;
+    const detections = rs.flatMap((r) => r.indexer.detections);
+    return [
+      `p50 ${ms(median(rs.map((r) => r.p50)))}, p99 ${ms(median(rs.map((r) => r.p99)))}`,
+      `proxy CPU ${int(median(rs.map((r) => r.cpuUsPerCall)))} µs/call`,
+      c === "none"
+        ? ""
+        : `indexer ${int(median(rs.map((r) => r.indexer.indexed)) / settings.indexingSeconds)} records/s indexed, ${median(rs.map((r) => r.indexerCpu)).toFixed(2)} CPU s per round, at most ${int(Math.max(...rs.map((r) => r.indexer.behind)))} records behind when a round ended`,
+      detections.length > 0 ? `${detections.length} detectAnomalies runs, p50 ${ms(median(detections))}, max ${ms(Math.max(...detections))}` : "",
+      spread({ values: rs.map((r) => r.perSecond), format: perSecond }),
+      ...extra,
+    ]
+      .filter(Boolean)
+      .join("; ");
+  };
+  const row = (options: { condition: IndexingCondition; baseline?: IndexingCondition; goal?: number; notes?: string[] }): Row => {
+    const { condition, baseline, goal } = options;
+    const ratio = baseline ? rate(condition) / rate(baseline) : Number.NaN;
+    return {
+      measurement: `Requests/s, ${labels.standalone}, ${indexingLabels[condition]}`,
+      median: perSecond(rate(condition)),
+      baseline: baseline ? `${indexingLabels[baseline]}: ${perSecond(rate(baseline))}` : none,
+      ratio: baseline ? times(ratio) : none,
+      goal: goal === undefined ? none : `≥ ${times(goal)} (costs ≤ ${Math.round((1 - goal) * 100)}%)`,
+      met: goal === undefined ? none : metText(ratio >= goal),
+      runs: runsText,
+      notes: note(condition, [baseline ? paired(condition, baseline) : "", ...(options.notes ?? [])]),
+    };
+  };
+  const detectEvery = `${settings.detectEveryMs / 1000} s`;
+  return [
+    row({ condition: "none", notes: [`${settings.connections} connections, non-streaming, as the throughput rows; the indexer process idle; the same proxy process in every condition, its SQLite ledger growing`] }),
+    row({ condition: "plain", baseline: "none", notes: ["a separate process looping indexPendingRecords (batches of 250, as the app's timer) with rollups: false"] }),
+    row({ condition: "rollups", baseline: "plain", notes: ["the same, the traffic rollups written in each batch's transaction"] }),
+    row({
+      condition: "detect",
+      baseline: "plain",
+      goal: goals.indexingRatio,
+      notes: [`the same, and detectAnomalies at the round's start and every ${detectEvery} (the app: once a minute)`, `against no indexer ${times(rate("detect") / rate("none"))}`],
+    }),
   ];
 }
 
@@ -1322,6 +1619,8 @@ async function main(argv: string[]): Promise<void> {
   const profileDir = profileOption ? path.resolve(profileOption) : undefined;
   if (profileDir) fs.mkdirSync(profileDir, { recursive: true });
   const settings = quick ? quickSettings : fullSettings;
+  const only = option({ argv, name: "--only" });
+  if (only !== undefined && only !== "indexing") throw new Error(`--only ${only}: the only phase that runs alone is "indexing"`);
   const fleet = new Fleet();
   // Ctrl-C or kill: stop every process and remove the temp folder. `on`, not `once`: tsx
   // may pass the same signal on a second time, which must not end the cleanup.
@@ -1339,17 +1638,28 @@ async function main(argv: string[]): Promise<void> {
   }
   try {
     log(`temp folder ${fleet.dir}`);
+    if (only === "indexing") {
+      const bench = await startIndexingTargets({ settings, fleet });
+      const indexing = await measureIndexing(bench);
+      log("checking the proxy's ledger against the calls answered");
+      await checkLedgers(bench);
+      process.stdout.write(`${markdownTable(indexingRows({ settings, runs: indexing }))}\n`);
+      log(`--only indexing: BENCHMARKS.md left as it was (${((performance.now() - began) / 1000).toFixed(0)} s)`);
+      return;
+    }
     const bench = await startTargets({ settings, fleet, profileDir });
     const idleRss = new Map<TargetName, number>(["standalone", "embedded"].map((name) => [name as TargetName, memoryOf(bench.targets.get(name as TargetName)!.pid)?.rss ?? 0]));
     const throughput = await measureThroughput(bench);
     const latency = await measureLatency(bench);
     const streams = await measureStreams(bench);
+    // Last: it needs the proxy's backlog indexed first, and the other phases ran without an indexer.
+    const indexing = await measureIndexing(bench);
     const hwm = new Map<TargetName, number>(["standalone", "embedded"].map((name) => [name as TargetName, memoryOf(bench.targets.get(name as TargetName)!.pid)?.hwm ?? 0]));
     log("checking both proxies' ledgers against the calls answered");
     const ledgers = await checkLedgers(bench);
     const warnings = bench.fleet.warnings({ names: ["standalone", "app"] });
     if (warnings.length > 0) log(`the proxies logged ${warnings.length} warnings or errors; first: ${warnings.slice(0, 3).join(" | ")}`);
-    const rows = [...throughputRows({ settings, runs: throughput }), ...latencyRows({ settings, runs: latency }), ...streamRows({ settings, runs: streams, idleRss, hwm })];
+    const rows = [...throughputRows({ settings, runs: throughput }), ...indexingRows({ settings, runs: indexing }), ...latencyRows({ settings, runs: latency }), ...streamRows({ settings, runs: streams, idleRss, hwm })];
     const table = markdownTable(rows);
     const elapsed = (performance.now() - began) / 1000;
     process.stdout.write(`${table}\n`);
@@ -1383,7 +1693,8 @@ async function main(argv: string[]): Promise<void> {
         "",
         `One run on this machine: the test upstream (proxy/testing/upstream.ts, not recording), each server and the load generator in its own process; a ${int(Buffer.byteLength(chatBody))}-byte OpenAI chat completion request from a predictive-maintenance application (classified CONFIDENTIAL, within its conduit: forwarded unchanged). ` +
           `Rounds go through the targets in turn, each round in a different order; medians over the rounds. Ratio is the median divided by the baseline's. ` +
-          `"Server CPU" is the user and system CPU time of the target's server process per answered call, from /proc, which depends less on other work on the machine than the rates do.`,
+          `"Server CPU" is the user and system CPU time of the target's server process per answered call, from /proc, which depends less on other work on the machine than the rates do. ` +
+          `The indexing rows (issue 15) load the standalone proxy alone while a separate process keeps its records index, as the app's timer would beside it, in four conditions taken in turn each round: the indexer idle, indexing without the traffic rollups, with them, and with them and detectAnomalies every ${settings.detectEveryMs / 1000} s; at each round's start the indexer first indexes the backlog left by the round before, untimed, and then only keeps up. The goal's ratio is with rollups and detection over without rollups.`,
         "",
         "Every call answered 2xx (the benchmark stops on any other answer), and each proxy's ledger holds a committed record for each:",
         "",

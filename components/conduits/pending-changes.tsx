@@ -7,22 +7,37 @@ import { ActionOutcome, useAction } from "@/components/suppliers/use-action";
 import type { PendingChangeView } from "@/lib/conduits/pending-changes";
 
 export function PendingChanges(props: { changes: PendingChangeView[]; canDecide: boolean }) {
-  if (props.changes.length === 0) return <p className="table-empty">No conduit change waits for approval.</p>;
+  // A decided change leaves the list when the page refreshes: its confirmation is kept here.
+  const [decided, setDecided] = useState<string | null>(null);
   return (
-    <ul className="pending-changes">
-      {props.changes.map((change) => (
-        <PendingChange key={change.id} change={change} canDecide={props.canDecide} />
-      ))}
-    </ul>
+    <>
+      {decided && (
+        <div className="notice notice-ok" role="status" style={{ marginBottom: 14 }}>
+          <p>{decided}</p>
+        </div>
+      )}
+      {props.changes.length === 0 ? (
+        <p className="table-empty">No conduit change waits for approval.</p>
+      ) : (
+        <ul className="pending-changes">
+          {props.changes.map((change) => (
+            <PendingChange key={change.id} change={change} canDecide={props.canDecide} onDecided={setDecided} />
+          ))}
+        </ul>
+      )}
+    </>
   );
 }
 
-function PendingChange(props: { change: PendingChangeView; canDecide: boolean }) {
+function PendingChange(props: { change: PendingChangeView; canDecide: boolean; onDecided: (text: string) => void }) {
   const { change } = props;
   const { busy, outcome, run } = useAction();
   const [note, setNote] = useState("");
+  const act = async (request: { url: string; method: string; body?: unknown }, text: string) => {
+    if (await run(request, () => text)) props.onDecided(text);
+  };
   const decide = (decision: "approve" | "reject") =>
-    run({ url: `/api/conduit-changes/${change.id}`, method: "POST", body: { decision, note } }, () => (decision === "approve" ? "Approved; in force within one inventory refresh." : "Rejected."));
+    act({ url: `/api/conduit-changes/${change.id}`, method: "POST", body: { decision, note } }, decision === "approve" ? `Approved ${change.slug}; in force within one inventory refresh.` : `Rejected the change to ${change.slug}.`);
   return (
     <li className="pending-change" aria-label={`${change.action === "create" ? "New conduit" : "Change to"} ${change.slug}`}>
       <div className="pending-change-head">
@@ -62,7 +77,7 @@ function PendingChange(props: { change: PendingChangeView; canDecide: boolean })
           {change.own ? (
             <>
               <span className="field-hint">You proposed this; another person approves it.</span>
-              <button type="button" className="btn btn-secondary" disabled={busy} onClick={() => run({ url: `/api/conduit-changes/${change.id}`, method: "DELETE" }, () => "Withdrawn.")}>
+              <button type="button" className="btn btn-secondary" disabled={busy} onClick={() => act({ url: `/api/conduit-changes/${change.id}`, method: "DELETE" }, `Withdrew the change to ${change.slug}.`)}>
                 Withdraw
               </button>
             </>

@@ -474,21 +474,27 @@ export function ZoneMap(props: ZoneMapProps) {
             const rowTop = portY(e) - rowHeight / 2;
             const calls = count(conduit.calls);
             const sentence = conduitSentence(conduit, e.source.zone.name, targetName(e));
+            // The row's shortened name is drawn beside the link, not in it: the link's name is
+            // the full sentence, and a name must contain the text shown inside it (WCAG 2.5.3).
             return (
-              <a key={conduit.slug} href={conduit.href} className={styles.conduit} aria-label={sentence}>
-                <title>{sentence}</title>
-                <rect className={styles.rowBg} x={e.source.x + 1} y={rowTop} width={nodeWidth - 2} height={rowHeight} fill="transparent" />
-                <circle cx={e.source.x + 13} cy={rowTop + rowHeight / 2} r={4} fill={style.colour} />
-                <text className={styles.rowName} x={e.source.x + 23} y={rowTop + 14} fontSize={11.5} fill="#08577a">
-                  {fit(conduit.name, nodeWidth - 23 - 10 - textWidth(calls, 11.5, true) - 10, 11.5)}
-                </text>
-                <text x={e.source.x + nodeWidth - 10} y={rowTop + 14} fontSize={11.5} fontWeight={600} fill="#334155" textAnchor="end">
-                  {calls}
-                </text>
-                <path className={styles.hit} d={d} fill="none" stroke="transparent" strokeWidth={Math.max(14, width + 8)} />
-                <path d={d} fill="none" stroke={style.colour} strokeWidth={width} strokeDasharray={style.dash} strokeLinejoin="round" />
-                <path d={`M${tip[0]} ${tip[1]} L${tip[0] - dir * arrowLength} ${tip[1] - arrowHalf} L${tip[0] - dir * arrowLength} ${tip[1] + arrowHalf}Z`} fill={style.colour} />
-              </a>
+              <g key={conduit.slug} className={styles.conduit}>
+                <a href={conduit.href} aria-label={sentence}>
+                  <title>{sentence}</title>
+                  <rect className={styles.rowBg} x={e.source.x + 1} y={rowTop} width={nodeWidth - 2} height={rowHeight} fill="transparent" />
+                  <circle cx={e.source.x + 13} cy={rowTop + rowHeight / 2} r={4} fill={style.colour} />
+                  <path className={styles.hit} d={d} fill="none" stroke="transparent" strokeWidth={Math.max(14, width + 8)} />
+                  <path d={d} fill="none" stroke={style.colour} strokeWidth={width} strokeDasharray={style.dash} strokeLinejoin="round" />
+                  <path d={`M${tip[0]} ${tip[1]} L${tip[0] - dir * arrowLength} ${tip[1] - arrowHalf} L${tip[0] - dir * arrowLength} ${tip[1] + arrowHalf}Z`} fill={style.colour} />
+                </a>
+                <g aria-hidden="true" pointerEvents="none">
+                  <text className={styles.rowName} x={e.source.x + 23} y={rowTop + 14} fontSize={11.5} fill="#08577a">
+                    {fit(conduit.name, nodeWidth - 23 - 10 - textWidth(calls, 11.5, true) - 10, 11.5)}
+                  </text>
+                  <text x={e.source.x + nodeWidth - 10} y={rowTop + 14} fontSize={11.5} fontWeight={600} fill="#334155" textAnchor="end">
+                    {calls}
+                  </text>
+                </g>
+              </g>
             );
           })}
         </svg>
