@@ -131,7 +131,7 @@ test.describe("operator", () => {
     const nav = page.getByRole("navigation", { name: "Main" });
     await expect(nav.getByRole("link")).toHaveText([operatorPage.navLabel, "Settings"]);
     await expect(nav.getByRole("link", { name: operatorPage.navLabel })).toHaveAttribute("aria-current", "page");
-    await expect(page.getByLabel("Plant")).toHaveCount(0);
+    await expect(page.getByLabel("Plant", { exact: true })).toHaveCount(0);
 
     await page.getByRole("button", { name: "Get an operator assertion" }).click();
     await expect(page.getByTestId("operator-assertion")).toHaveText(/^[\w-]+\.[\w-]+\.[\w-]+$/);

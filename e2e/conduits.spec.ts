@@ -2,7 +2,7 @@
 // a compliance officer suspends a conduit and the next call is refused; widening a
 // conduit waits for a second person; refused calls show up as one unauthorised flow,
 // become a proposed conduit, and once another person approves it the flow is allowed.
-import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import path from "node:path";
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import Database from "better-sqlite3";
@@ -10,7 +10,7 @@ import OpenAI from "openai";
 import { e2eDataDir } from "../playwright.config";
 import { loadProviderKeyCipher, providerKeyHint } from "../lib/secrets/provider-keys";
 import { replyText, startTestUpstream, type TestUpstream } from "../proxy/testing/upstream";
-import { storageStateFor, type Role } from "./support";
+import { insertDeviceToken, storageStateFor, type Role } from "./support";
 
 let upstream: TestUpstream;
 const deviceToken = `cl_dev_${randomBytes(32).toString("base64url")}`;
@@ -37,14 +37,7 @@ test.beforeAll(async () => {
   db.prepare(`INSERT INTO "Conduit" ("id", "slug", "name", "status", "validFrom", "allowedPurposes", "allowedModels", "allowedEndpoints", "maxDataClass", "overLimitAction", "failMode", "slTarget", "sourceZoneId", "destinationId", "createdAt", "updatedAt")
     SELECT ?, ?, 'Aveiro maintenance copilot to OpenAI (e2e)', 'ACTIVE', c."validFrom", '["work-instructions"]', '["gpt-4.1-mini"]', '[]', 'CONFIDENTIAL', 'REDACT', 'CLOSED', 2, c."sourceZoneId", d."id", ?, ?
     FROM "Conduit" c, "AiDestination" d WHERE c.slug = 'avr-l3-to-azure-copilot' AND d.slug = 'e2e-ops-openai'`).run(randomUUID(), conduit, now, now);
-  const device = db.prepare(`SELECT id FROM "Device" WHERE slug = 'avr-wi-copilot'`).get() as { id: string };
-  db.prepare(`INSERT INTO "DeviceCredential" ("id", "label", "tokenPrefix", "tokenHash", "deviceId", "createdAt") VALUES (?, 'e2e ops', ?, ?, ?, ?)`).run(
-    randomUUID(),
-    deviceToken.slice(0, 13),
-    createHash("sha256").update(deviceToken).digest("hex"),
-    device.id,
-    now,
-  );
+  insertDeviceToken({ db, device: "avr-wi-copilot", token: deviceToken, label: "e2e ops" });
   db.close();
   // The proxy reads the inventory every 200 ms in the e2e server.
   await new Promise((resolve) => setTimeout(resolve, 1000));

@@ -37,7 +37,7 @@ test.describe("conduit inventory", () => {
     await expect(conduits.getByRole("row").filter({ hasNotText: "e2e-" })).toHaveCount(8);
     await expect(conduits.getByText("Expired", { exact: true })).toHaveCount(1);
 
-    await page.getByLabel("Plant").selectOption("aveiro");
+    await page.getByLabel("Plant", { exact: true }).selectOption("aveiro");
     await expect(conduits.getByRole("row").filter({ hasNotText: "e2e-" })).toHaveCount(3);
     await expect(page.getByText("Aveiro Casting Plant. Anything not listed", { exact: false })).toBeVisible();
 

@@ -2,7 +2,7 @@
 // providers' official SDKs as clients and a test upstream on loopback. The standalone
 // mount runs the same core (proxy/proxy.db.test.ts covers it in depth); this checks that
 // Next.js passes requests, streams and client aborts through unchanged.
-import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import path from "node:path";
 import Anthropic from "@anthropic-ai/sdk";
 import { GoogleGenAI } from "@google/genai";
@@ -12,7 +12,7 @@ import OpenAI from "openai";
 import { e2eDataDir } from "../playwright.config";
 import { loadProviderKeyCipher, providerKeyHint } from "../lib/secrets/provider-keys";
 import { behaviourHeaders, replyText, startTestUpstream, type TestUpstream } from "../proxy/testing/upstream";
-import { storageStateFor } from "./support";
+import { insertDeviceToken, storageStateFor } from "./support";
 
 let upstream: TestUpstream;
 const deviceToken = `cl_dev_${randomBytes(32).toString("base64url")}`;
@@ -51,14 +51,7 @@ test.beforeAll(async () => {
     const baseUrl = provider === "OPENAI_COMPATIBLE" ? `${upstream.url}/v1` : upstream.url;
     db.prepare(`UPDATE "AiDestination" SET "baseUrl" = ?, "apiKeyCiphertext" = ?, "apiKeyHint" = ? WHERE id = ?`).run(baseUrl, cipher.encrypt({ destinationId: id, apiKey: providerKey }), providerKeyHint(providerKey), id);
   }
-  const device = db.prepare(`SELECT id FROM "Device" WHERE slug = 'aug-pdm-spindle'`).get() as { id: string };
-  db.prepare(`INSERT INTO "DeviceCredential" ("id", "label", "tokenPrefix", "tokenHash", "deviceId", "createdAt") VALUES (?, 'e2e', ?, ?, ?, ?)`).run(
-    randomUUID(),
-    deviceToken.slice(0, 13),
-    createHash("sha256").update(deviceToken).digest("hex"),
-    device.id,
-    now,
-  );
+  insertDeviceToken({ db, device: "aug-pdm-spindle", token: deviceToken, label: "e2e" });
   db.close();
   await new Promise((resolve) => setTimeout(resolve, 1000));
 });

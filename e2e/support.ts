@@ -1,8 +1,10 @@
 // Shared helpers for the end-to-end tests: the demo sign-ins the server printed into
 // its data folder, and a signed-in browser state per role.
+import { createHash, randomUUID } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import type { APIRequestContext, Page } from "@playwright/test";
+import type Database from "better-sqlite3";
 import { e2eDataDir } from "../playwright.config";
 
 export const roles = ["ADMIN", "COMPLIANCE_OFFICER", "CISO", "AUDITOR", "OPERATOR"] as const;
@@ -82,4 +84,15 @@ export async function openDemoDraftAssessment(page: Page) {
   await page.goto("/suppliers/anthropic-ireland");
   await page.getByRole("region", { name: "Assessments", exact: true }).getByRole("link").first().click();
   await page.getByRole("heading", { level: 1, name: "Assessment of Anthropic Ireland, Limited" }).waitFor();
+}
+
+/**
+ * Writes a device token straight into the server's database, as `npm run device-token`
+ * would: only its SHA-256 and prefix are stored. The proxy sees it at its next refresh.
+ */
+export function insertDeviceToken(options: { db: Database.Database; device: string; token: string; label: string }): void {
+  const { id } = options.db.prepare(`SELECT id FROM "Device" WHERE slug = ?`).get(options.device) as { id: string };
+  options.db
+    .prepare(`INSERT INTO "DeviceCredential" ("id", "label", "tokenPrefix", "tokenHash", "deviceId", "createdAt") VALUES (?, ?, ?, ?, ?, ?)`)
+    .run(randomUUID(), options.label, options.token.slice(0, 13), createHash("sha256").update(options.token).digest("hex"), id, new Date().toISOString().replace("Z", "+00:00"));
 }

@@ -71,7 +71,8 @@ function PendingChange(props: { change: PendingChangeView; canDecide: boolean; o
           ))}
         </tbody>
       </table>
-      <ActionOutcome outcome={outcome} />
+      {/* Success is confirmed above the list, which outlives this item. */}
+      <ActionOutcome outcome={outcome?.tone === "error" ? outcome : null} />
       {props.canDecide && (
         <div className="button-row">
           {change.own ? (

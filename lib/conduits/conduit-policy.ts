@@ -107,3 +107,8 @@ export function policyDiff(options: { before: ConduitPolicy; after: ConduitPolic
     .filter((field) => JSON.stringify(before[field]) !== JSON.stringify(after[field]))
     .map((field) => ({ field, before: before[field], after: after[field] }));
 }
+
+/** A policy value as people read it: a list comma-separated, an empty list "any", no date "none". */
+export function showPolicyValue(value: unknown): string {
+  return value === null || value === undefined ? "none" : Array.isArray(value) ? (value.length ? value.join(", ") : "any") : String(value);
+}

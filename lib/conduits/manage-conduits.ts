@@ -11,7 +11,7 @@ import type { Conduit, Db } from "@/lib/db";
 import { ConduitStatus, DataClass, FailMode, OverLimitAction } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { recordAdminChange, type RecordFn } from "@/lib/ledger/admin-change";
-import { policyColumns, policyDiff, policyFieldLabels, policyOf, widenedFields, type ConduitPolicy, type FieldChange } from "@/lib/conduits/conduit-policy";
+import { policyColumns, policyDiff, policyFieldLabels, policyOf, showPolicyValue, widenedFields, type ConduitPolicy, type FieldChange } from "@/lib/conduits/conduit-policy";
 
 const slug = z
   .string()
@@ -59,15 +59,17 @@ export const proposeConduitInput = z.strictObject({
 });
 export const decideChangeInput = z.strictObject({ decision: z.enum(["approve", "reject"]), note: z.string().trim().max(500).default("") });
 
-interface Acting {
+/** Who acts, when, and where their change is recorded: what every change here takes. */
+export interface Acting {
   db: Db;
   record: RecordFn;
   actor: SessionUser;
   now: Date;
 }
 
-function requireWrite(actor: SessionUser): void {
-  if (!can(actor.role, "inventory:write")) throw new AppError({ code: "forbidden", message: `The role ${actor.role} may not change conduits.` });
+/** The compliance officer's and the administrator's: the auditor reads only. */
+export function requireInventoryWrite(actor: SessionUser): void {
+  if (!can(actor.role, "inventory:write")) throw new AppError({ code: "forbidden", message: `The role ${actor.role} may not change the conduit inventory.` });
 }
 
 function fieldError(path: string, message: string): AppError {
@@ -85,8 +87,7 @@ function staleError(conduit: Conduit): AppError {
 }
 
 const describeChanges = (changes: FieldChange[]) =>
-  changes.map((c) => `${policyFieldLabels[c.field]}: ${show(c.before)} → ${show(c.after)}`).join("; ");
-const show = (value: unknown) => (value === null ? "none" : Array.isArray(value) ? (value.length ? value.join(", ") : "any") : String(value));
+  changes.map((c) => `${policyFieldLabels[c.field]}: ${showPolicyValue(c.before)} → ${showPolicyValue(c.after)}`).join("; ");
 
 /** Writes `data` only if the conduit is still at `expected`; the ledger record comes first. */
 async function writeConduit(options: Acting & { conduit: Conduit; expected: string; data: Partial<Conduit>; summary: string; after: object }) {
@@ -112,7 +113,7 @@ function conduitState(conduit: Conduit) {
 }
 
 export async function suspendConduit(options: Acting & { slug: string; input: z.infer<typeof statusChangeInput> }) {
-  requireWrite(options.actor);
+  requireInventoryWrite(options.actor);
   const conduit = await findConduit({ db: options.db, slug: options.slug });
   if (conduit.status !== "ACTIVE") throw new AppError({ code: "conflict", message: `Conduit ${conduit.slug} is ${conduit.status.toLowerCase()}, not active.` });
   const data = { status: ConduitStatus.SUSPENDED, statusReason: options.input.reason };
@@ -121,7 +122,7 @@ export async function suspendConduit(options: Acting & { slug: string; input: z.
 
 /** Resuming restores exactly what a second person approved, so it needs no new approval. */
 export async function resumeConduit(options: Acting & { slug: string; input: z.infer<typeof statusChangeInput> }) {
-  requireWrite(options.actor);
+  requireInventoryWrite(options.actor);
   const conduit = await findConduit({ db: options.db, slug: options.slug });
   if (conduit.status !== "SUSPENDED") throw new AppError({ code: "conflict", message: `Conduit ${conduit.slug} is not suspended.` });
   const data = { status: ConduitStatus.ACTIVE, statusReason: options.input.reason };
@@ -135,7 +136,7 @@ export type EditOutcome = { applied: true; conduit: Conduit } | { applied: false
  * more, the whole change waits for approval, so no one half of a change is in force alone.
  */
 export async function editConduit(options: Acting & { slug: string; input: z.infer<typeof editConduitInput> }): Promise<EditOutcome> {
-  requireWrite(options.actor);
+  requireInventoryWrite(options.actor);
   const { db, input } = options;
   const conduit = await findConduit({ db, slug: options.slug });
   if (conduit.status === "RETIRED") throw new AppError({ code: "conflict", message: `Conduit ${conduit.slug} is retired; propose a new one instead.` });
@@ -177,7 +178,7 @@ async function proposeChange(options: Acting & { action: "create" | "update"; co
 
 /** A new conduit: always a widening, so always a proposal. */
 export async function proposeConduit(options: Acting & { input: z.infer<typeof proposeConduitInput> }) {
-  requireWrite(options.actor);
+  requireInventoryWrite(options.actor);
   const { db, input } = options;
   const [zone, destination, taken, pendingSlug] = await Promise.all([
     db.zone.findUnique({ where: { slug: input.sourceZone } }),
@@ -223,7 +224,7 @@ const proposedSchema = z.looseObject({ slug: z.string(), status: z.enum(ConduitS
 
 /** Approve (by anyone with the right but the proposer) or reject a pending change. */
 export async function decideConduitChange(options: Acting & { changeId: string; input: z.infer<typeof decideChangeInput> }) {
-  requireWrite(options.actor);
+  requireInventoryWrite(options.actor);
   const { db, actor, input, now } = options;
   const change = await db.conduitChange.findUnique({ where: { id: options.changeId } });
   if (!change) throw new AppError({ code: "not_found", message: "There is no such proposed change." });
@@ -289,7 +290,7 @@ async function closeChange(options: { db: Db; changeId: string; status: "REJECTE
 
 /** The proposer takes their own change back. */
 export async function withdrawConduitChange(options: Acting & { changeId: string }) {
-  requireWrite(options.actor);
+  requireInventoryWrite(options.actor);
   const { db, actor } = options;
   const change = await db.conduitChange.findUnique({ where: { id: options.changeId } });
   if (!change || change.status !== "PENDING") throw new AppError({ code: "conflict", message: "This change no longer waits for approval." });

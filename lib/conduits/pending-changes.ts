@@ -2,7 +2,7 @@
 // (what it allows now, what it would allow), so the approver sees exactly what widens.
 import { z } from "zod";
 import type { Db } from "@/lib/db";
-import { policyDiff, policyFieldLabels, policyOf, widenedFields, type ConduitPolicy } from "@/lib/conduits/conduit-policy";
+import { policyDiff, policyFieldLabels, policyOf, showPolicyValue, widenedFields, type ConduitPolicy } from "@/lib/conduits/conduit-policy";
 import { formatDateTime } from "@/lib/format";
 
 export interface PendingChangeView {
@@ -17,7 +17,6 @@ export interface PendingChangeView {
   changes: { label: string; before: string; after: string; widens: boolean }[];
 }
 
-const show = (value: unknown) => (value === null || value === undefined ? "none" : Array.isArray(value) ? (value.length ? value.join(", ") : "any") : String(value));
 const proposedPolicy = z.looseObject({}).transform((o) => o as unknown as ConduitPolicy & { sourceZoneId?: string; destinationId?: string });
 
 export async function listPendingChanges(options: { db: Db; viewerId: string; timeZone: string; plantId?: string | null; conduitId?: string }): Promise<PendingChangeView[]> {
@@ -37,12 +36,12 @@ export async function listPendingChanges(options: { db: Db; viewerId: string; ti
       if (change.conduit) {
         const before = policyOf(change.conduit);
         const widened = new Set<string>(widenedFields({ before, after: proposed }));
-        rows = policyDiff({ before, after: proposed }).map((c) => ({ label: policyFieldLabels[c.field], before: show(c.before), after: show(c.after), widens: widened.has(c.field) }));
+        rows = policyDiff({ before, after: proposed }).map((c) => ({ label: policyFieldLabels[c.field], before: showPolicyValue(c.before), after: showPolicyValue(c.after), widens: widened.has(c.field) }));
       } else {
         rows = [
           { label: "From zone", before: "", after: zones.get(proposed.sourceZoneId ?? "")?.name ?? "?", widens: true },
           { label: "To destination", before: "", after: destinations.get(proposed.destinationId ?? "") ?? "?", widens: true },
-          ...(Object.keys(policyFieldLabels) as (keyof ConduitPolicy)[]).map((field) => ({ label: policyFieldLabels[field], before: "", after: show(proposed[field]), widens: false })),
+          ...(Object.keys(policyFieldLabels) as (keyof ConduitPolicy)[]).map((field) => ({ label: policyFieldLabels[field], before: "", after: showPolicyValue(proposed[field]), widens: false })),
         ];
       }
       return {

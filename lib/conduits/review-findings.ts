@@ -2,30 +2,18 @@
 // blocked (with why), an anomaly acknowledged with a note or linked to an incident. Each
 // decision is recorded in the ledger first, like every other change.
 import { z } from "zod";
-import { can } from "@/lib/auth/roles";
-import type { SessionUser } from "@/lib/auth/session";
-import type { Db } from "@/lib/db";
+import { requireInventoryWrite, type Acting } from "@/lib/conduits/manage-conduits";
 import { AppError } from "@/lib/errors";
-import { recordAdminChange, type RecordFn } from "@/lib/ledger/admin-change";
+import { recordAdminChange } from "@/lib/ledger/admin-change";
 
 const note = z.string().trim().min(3, "Say why, in a few words.").max(500);
 export const flowReviewInput = z.strictObject({ flowKey: z.string().min(3).max(500), note });
 export const anomalyReviewInput = z.strictObject({ note: z.string().trim().max(500).default(""), incidentReference: z.string().trim().max(100).nullable().default(null) });
 
-interface Acting {
-  db: Db;
-  record: RecordFn;
-  actor: SessionUser;
-  now: Date;
-}
-
-function requireWrite(actor: SessionUser): void {
-  if (!can(actor.role, "inventory:write")) throw new AppError({ code: "forbidden", message: `The role ${actor.role} may not review what the proxy caught.` });
-}
 
 /** Keeps a refused flow blocked on purpose: it leaves the list of flows to decide. */
 export async function acknowledgeBlockedFlow(options: Acting & { input: z.infer<typeof flowReviewInput> }) {
-  requireWrite(options.actor);
+  requireInventoryWrite(options.actor);
   const { db, actor, input, now } = options;
   const before = await db.flowReview.findUnique({ where: { flowKey: input.flowKey } });
   await recordAdminChange({
@@ -46,7 +34,7 @@ export async function acknowledgeBlockedFlow(options: Acting & { input: z.infer<
 
 /** Acknowledges an anomaly; a later occurrence keeps counting on it without reopening it. */
 export async function acknowledgeAnomaly(options: Acting & { anomalyId: string; input: z.infer<typeof anomalyReviewInput> }) {
-  requireWrite(options.actor);
+  requireInventoryWrite(options.actor);
   const { db, actor, input, now } = options;
   const anomaly = await db.anomaly.findUnique({ where: { id: options.anomalyId } });
   if (!anomaly) throw new AppError({ code: "not_found", message: "There is no such anomaly." });
