@@ -2,10 +2,11 @@
 // one pass: suppliers, links, destinations with their conduits, certifications, the
 // latest approval of each supplier, call volumes of the window, and from those the
 // exposure of every supplier and the alerts. Supplier counts are small (tens), so the
-// whole graph is read at once; call volumes are aggregated in the database.
+// whole graph is read at once; call volumes are summed from the hourly traffic rollups.
 import type { Db } from "@/lib/db";
 import { conduitState } from "@/lib/inventory/conduit-state";
 import { supplierAlerts, type SupplierAlert } from "@/lib/suppliers/alerts";
+import { catchUpRecordIndex } from "@/lib/records/record-index";
 import { countCalls } from "@/lib/suppliers/call-volumes";
 import { chainMembers, resolveChain } from "@/lib/suppliers/chain";
 import { supplierExposure, type GraphDestination, type SupplierExposure } from "@/lib/suppliers/exposure";
@@ -30,6 +31,8 @@ export const supplierLinkView = {
 
 export async function loadSupplierOverview(options: { db: Db; now: Date }) {
   const { db, now } = options;
+  // Call volumes come from the traffic rollups the records index keeps: catch up briefly first.
+  await catchUpRecordIndex({ db, budgetMs: 400 });
   const since = new Date(now.getTime() - callWindowDays * day);
   const [suppliers, links, destinations, certifications, approved, plants, volumes] = await Promise.all([
     db.supplier.findMany({ orderBy: { name: "asc" } }),
