@@ -78,11 +78,14 @@ export function UnauthorisedFlows(props: { flows: UnauthorisedFlowView[]; canAct
                     <span title={`${flow.review.by}, ${flow.review.at}`}>
                       <span className="badge badge-neutral">Kept blocked</span> <span className="sub">{flow.review.note}</span>
                     </span>
-                  ) : props.canAct && flow.zone.slug && flow.destination ? (
+                  ) : props.canAct ? (
                     <div className="button-row">
-                      <button type="button" className="btn btn-sm" onClick={() => setOpen({ kind: "propose", flow })}>
-                        Propose conduit
-                      </button>
+                      {/* A caller without a zone (no valid token) gets no conduit, only a decision to keep it out. */}
+                      {flow.zone.slug && flow.destination && (
+                        <button type="button" className="btn btn-sm" onClick={() => setOpen({ kind: "propose", flow })}>
+                          Propose conduit
+                        </button>
+                      )}
                       <button type="button" className="btn btn-sm btn-secondary" onClick={() => setOpen({ kind: "block", flow })}>
                         Keep blocked
                       </button>
