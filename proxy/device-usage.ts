@@ -5,11 +5,12 @@
 // memory and written in one go every few seconds.
 import type { Db } from "@/lib/db";
 
-export type AnomalyKind = "shared_device_token" | "unauthorised_flow" | "unidentified_caller";
+export type AnomalyKind = "shared_device_token" | "unauthorised_flow" | "unidentified_caller" | "spool_in_use";
 
 interface PendingAnomaly {
   kind: AnomalyKind;
   subject: string;
+  reason?: string;
   deviceId: string | null;
   destinationId: string | null;
   detail: Record<string, unknown>;
@@ -63,13 +64,31 @@ export class DeviceUsage {
     this.note({ kind: "unidentified_caller", subject: options.sourceAddress ?? "unknown", deviceId: null, destinationId: null, detail: { code: options.code }, at: new Date(options.now) });
   }
 
-  private note(options: { kind: AnomalyKind; subject: string; deviceId: string | null; destinationId: string | null; detail: Record<string, unknown>; at: Date }): void {
+  /**
+   * Records waited in the local spool because the ledger could not write (fail-open
+   * conduits): operators need to know the edge box ran on its disk. Written once the
+   * database takes writes again, like every anomaly.
+   */
+  spoolInUse(options: { logId: string; records: number; now: number }): void {
+    this.note({
+      kind: "spool_in_use",
+      subject: options.logId,
+      deviceId: null,
+      destinationId: null,
+      detail: { records: options.records },
+      reason: `The ledger log ${options.logId} could not write; ${options.records} record${options.records === 1 ? "" : "s"} of fail-open conduits waited in the proxy's local spool until it could.`,
+      at: new Date(options.now),
+    });
+  }
+
+  private note(options: { kind: AnomalyKind; subject: string; deviceId: string | null; destinationId: string | null; detail: Record<string, unknown>; reason?: string; at: Date }): void {
     const key = `${options.kind} ${options.subject}`;
     const pending = this.anomalies.get(key);
     if (pending) {
       pending.count++;
       pending.lastSeenAt = options.at;
       pending.detail = options.detail;
+      if (options.reason) pending.reason = options.reason;
     } else {
       this.anomalies.set(key, { ...options, count: 1, firstSeenAt: options.at, lastSeenAt: options.at });
     }
@@ -95,8 +114,8 @@ export class DeviceUsage {
       ...anomalies.map((a) =>
         db.anomaly.upsert({
           where: { kind_subject: { kind: a.kind, subject: a.subject } },
-          create: { kind: a.kind, subject: a.subject, deviceId: a.deviceId, destinationId: a.destinationId, detail: JSON.stringify(a.detail), count: a.count, firstSeenAt: a.firstSeenAt, lastSeenAt: a.lastSeenAt },
-          update: { detail: JSON.stringify(a.detail), count: { increment: a.count }, lastSeenAt: a.lastSeenAt },
+          create: { kind: a.kind, subject: a.subject, deviceId: a.deviceId, destinationId: a.destinationId, detail: JSON.stringify(a.detail), reason: a.reason ?? "", count: a.count, firstSeenAt: a.firstSeenAt, lastSeenAt: a.lastSeenAt },
+          update: { detail: JSON.stringify(a.detail), ...(a.reason ? { reason: a.reason } : {}), count: { increment: a.count }, lastSeenAt: a.lastSeenAt },
         }),
       ),
     ]);

@@ -627,6 +627,11 @@ describe("other payloads and a ledger that cannot write", () => {
     // Replaying again finds nothing left and writes nothing twice.
     expect(await recovered.replaySpool()).toBe(0);
     await recovered.close();
+    // Operators learn that the edge ran on its spool.
+    expect(await f.db.anomaly.findUnique({ where: { kind_subject: { kind: "spool_in_use", subject: logId } } })).toMatchObject({
+      count: 1,
+      reason: "The ledger log edge-down could not write; 4 records of fail-open conduits waited in the proxy's local spool until it could.",
+    });
     await up.close();
   });
 });

@@ -64,11 +64,13 @@ export function createProxyRuntime(options: { config: Config; db: Db; log: LogWr
       now: options.now,
     });
   const proxy = core({ ledger, upstream });
-  const replaySpool = () =>
-    spool.replay({
+  const replaySpool = () => {
+    if (spool.size > 0) usage.spoolInUse({ logId: log.logId, records: spool.size, now: options.now?.() ?? Date.now() });
+    return spool.replay({
       exists: async (id) => (await store.readRecordById(id)) !== null,
       append: (record) => log.append(record),
     });
+  };
   // Spooled records go into the ledger as soon as it writes again.
   const replayTimer = setInterval(() => {
     if (spool.size > 0) void replaySpool().catch((error) => logger.warn({ err: error }, "the spool could not be replayed yet"));

@@ -31,13 +31,14 @@ export const anomalyKinds = {
   conduit_expiring: { label: "Conduit expiring", category: "operational" },
   review_overdue: { label: "Conduit review overdue", category: "operational" },
   credential_expiring: { label: "Device credential expiring", category: "operational" },
+  spool_in_use: { label: "Records spooled at the edge", category: "operational" },
   shared_device_token: { label: "Shared device token", category: "shared credential" },
 } as const satisfies Record<string, { label: string; category: AnomalyCategory }>;
 
 export type AnomalyKind = keyof typeof anomalyKinds;
 
 /** The kinds this module raises; the proxy raises the others. */
-export type ConduitAnomalyKind = Exclude<AnomalyKind, "unauthorised_flow" | "unidentified_caller" | "shared_device_token">;
+export type ConduitAnomalyKind = Exclude<AnomalyKind, "unauthorised_flow" | "unidentified_caller" | "shared_device_token" | "spool_in_use">;
 
 /** Label and category of a stored kind; a kind this version does not know is shown as it is. */
 export function anomalyKindOf(kind: string): { label: string; category: AnomalyCategory } {

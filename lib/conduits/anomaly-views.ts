@@ -30,8 +30,8 @@ async function scopeWhere(options: { db: Db; scope: AnomalyScope }): Promise<Non
     db.conduit.findMany({ where: { sourceZone: { plantId: scope.plantId } }, select: { slug: true } }),
     db.device.findMany({ where: { plantId: scope.plantId }, select: { id: true } }),
   ]);
-  // A caller without a valid token belongs to no known plant: every plant's view shows it.
-  return { OR: [{ conduit: { in: conduits.map((c) => c.slug) } }, { deviceId: { in: devices.map((d) => d.id) } }, { kind: "unidentified_caller" }] };
+  // A caller without a valid token, or an edge log's spool, belongs to no one plant: every plant's view shows it.
+  return { OR: [{ conduit: { in: conduits.map((c) => c.slug) } }, { deviceId: { in: devices.map((d) => d.id) } }, { kind: { in: ["unidentified_caller", "spool_in_use"] } }] };
 }
 
 /** Open ones first, then the most recent. */
