@@ -150,13 +150,14 @@ test("refused calls show up as one unauthorised flow; a conduit proposed from it
   await admin.context().close();
 });
 
-test("the conduit screens at 1440 and 390 px", async ({ browser }, testInfo) => {
+test("the conduit and device traffic screens at 1440 and 390 px", async ({ browser }, testInfo) => {
   const page = await pageAs(browser, "COMPLIANCE_OFFICER");
   for (const width of [1440, 390]) {
     await page.setViewportSize({ width, height: 900 });
     for (const [name, url] of [
       ["conduits", "/conduits?range=30d"],
       ["conduit", "/conduits/aug-l2-to-azure-copilot?range=30d"],
+      ["device", "/devices/aug-wi-copilot?range=7d"],
     ] as const) {
       await page.goto(url);
       await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
