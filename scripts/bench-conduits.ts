@@ -304,7 +304,7 @@ function resultRows(options: { runs: ProviderRun[] }): string[][] {
       const what =
         page.page === "overview"
           ? "plant list, then loadConduitsOverview and listDestinations at once"
-          : `conduit (findUnique), loadSupplierOverview (its call volumes: the ledger's ai_call records of ${callWindowDays} days, counted from their JSON), loadConduitOperations, one after the other; ${int(facts.conduitCalls)} calls through it in 7 days`;
+          : `conduit (findUnique), loadSupplierOverview (the supplier chain and ${callWindowDays} days of call volumes), loadConduitOperations, one after the other; ${int(facts.conduitCalls)} calls through it in 7 days`;
       rows.push([page.name, run.label, ms(p50), ms(p95), `≤ ${goals.p95Ms} ms`, p95 <= goals.p95Ms ? "yes" : "**no**", [what, ...parts].join("; ")]);
     }
     const d = run.pages.detection;
@@ -321,12 +321,12 @@ function resultRows(options: { runs: ProviderRun[] }): string[][] {
   return rows;
 }
 
-function dataLines(runs: ProviderRun[]): string[] {
-  return runs.map((run) => {
+function dataLines(options: { runs: ProviderRun[]; records: number }): string[] {
+  return options.runs.map((run) => {
     const { summary, wallSeconds } = run.seed;
     const f = run.pages.facts;
     return (
-      `- ${run.label}: \`seed:volume --records ${int(summary.counts.records)}\` wrote ${int(summary.counts.calls)} AI calls over ${summary.days} days in ${seconds(wallSeconds)} (indexing beside the appends, rollups included; ${int(f.caughtUp)} records left to index before timing). ` +
+      `- ${run.label}: \`seed:volume --records ${options.records}\` wrote ${int(summary.counts.records)} ledger records (${int(summary.counts.calls)} AI calls) over ${summary.days} days in ${seconds(wallSeconds)} (indexing beside the appends, rollups included; ${int(f.caughtUp)} records left to index before timing). ` +
       `${int(f.ledgerRecords)} ledger records, ${int(f.indexRows)} index rows, ${int(f.rollupRows)} TrafficRollup and ${int(f.labelRollupRows)} TrafficLabelRollup rows; ${int(f.allCalls)} calls in the 7-day range, ${int(f.plantCalls)} of them in ${f.plant}, ${int(f.conduitCalls)} through ${f.conduit}.`
     );
   });
@@ -401,7 +401,7 @@ async function main(argv: string[]): Promise<void> {
     }
     const benchmarksFile = writeBenchmarkSection({
       // bench-report.ts lists the benchmarks it knew of; its markers work for any name.
-      benchmark: "conduits" as Parameters<typeof writeBenchmarkSection>[0]["benchmark"],
+      benchmark: "conduits",
       body: [
         "## Conduit pages",
         "",
@@ -415,7 +415,7 @@ async function main(argv: string[]): Promise<void> {
           `${postgres.url ? "PostgreSQL after VACUUM ANALYZE." : `PostgreSQL was not measured (${postgres.skipped}).`} ` +
           "The proxy's throughput with the rollups and detection kept current against without is measured by `npm run bench:proxy` (its indexing rows, in the proxy section).",
         "",
-        ...dataLines(runs),
+        ...dataLines({ runs, records: sizes.records }),
         "",
         table,
       ].join("\n"),

@@ -63,7 +63,7 @@ export function describeMachine(options: { software: string[]; loadAtStart: numb
 }
 
 /** Replaces the benchmark's section of BENCHMARKS.md (between its markers), or appends it; returns the file's path. */
-export function writeBenchmarkSection(options: { benchmark: "ledger" | "proxy" | "records" | "packs"; body: string }): string {
+export function writeBenchmarkSection(options: { benchmark: "ledger" | "proxy" | "records" | "packs" | "conduits"; body: string }): string {
   const sectionStart = `<!-- bench:${options.benchmark}:start -->`;
   const sectionEnd = `<!-- bench:${options.benchmark}:end -->`;
   const section = `${sectionStart}\n${options.body.trim()}\n${sectionEnd}`;

@@ -53,7 +53,9 @@ CREATE TABLE "TrafficRollup" (
     "lastAt" TEXT NOT NULL,
 
     PRIMARY KEY ("hour", "plant", "zone", "conduit", "destination", "device", "operator", "assurance", "model", "endpoint", "outcome", "code", "level")
-);
+-- Written by hand: the table is its primary key, so a range of hours is read in one pass
+-- instead of an index lookup per row (the traffic charts read every row of their range).
+) WITHOUT ROWID;
 
 -- CreateTable
 CREATE TABLE "TrafficLabelRollup" (
@@ -63,7 +65,7 @@ CREATE TABLE "TrafficLabelRollup" (
     "calls" INTEGER NOT NULL,
 
     PRIMARY KEY ("hour", "conduit", "label")
-);
+) WITHOUT ROWID;
 
 -- RedefineTables
 PRAGMA defer_foreign_keys=ON;
