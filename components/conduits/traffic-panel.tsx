@@ -3,6 +3,7 @@
 // the numbers beside every chart.
 import Link from "next/link";
 import { BarList } from "@/components/charts/bar-list";
+import { formatShare } from "@/components/charts/chart-format";
 import { Meter } from "@/components/charts/meter";
 import { StackedBars } from "@/components/charts/stacked-bars";
 import { Stat } from "@/components/card";
@@ -48,7 +49,7 @@ export function TrafficPanel(props: { summary: TrafficSummary; timeZone: string;
     { key: "refused", label: "Refused", tone: "danger" },
   ] as const;
   const bucketWord = summary.bucket === "hour" ? "hour" : "day (UTC)";
-  const share = (n: number | null) => (n === null ? "–" : `${Math.round(n * 100)} %`);
+  const share = (n: number | null) => (n === null ? "–" : formatShare(n));
   return (
     <div className="traffic-panel">
       <div className="stats">
