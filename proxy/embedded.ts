@@ -21,8 +21,17 @@ export function embeddedProxy(): Promise<ProxyRuntime> {
   return globalForProxy.conduitProxy;
 }
 
-/** After a change made in this process: calls see it at once here, elsewhere within one refresh. */
+/**
+ * After a change made in this process: calls see it at once here, elsewhere within one
+ * refresh. The change is saved either way, so a failed reload is logged, not answered:
+ * the proxy's own timer tries again.
+ */
 export async function refreshEmbeddedInventory(): Promise<void> {
   const runtime = globalForProxy.conduitProxy;
-  if (runtime) await (await runtime).inventory.reload();
+  if (!runtime) return;
+  try {
+    await (await runtime).inventory.reload();
+  } catch (error) {
+    logger.warn({ err: error }, "the embedded proxy could not reload the inventory after a change; its next refresh will");
+  }
 }

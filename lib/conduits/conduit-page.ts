@@ -1,12 +1,12 @@
 // What a conduit's page shows beyond its facts: its traffic in the chosen range, its
 // anomalies, a change waiting for approval, and its baseline's learning phase.
 import type { Db } from "@/lib/db";
-import { learningPeriod } from "@/lib/conduits/anomaly-rules";
 import { listAnomalyViews } from "@/lib/conduits/anomaly-views";
 import { watchAnomalies } from "@/lib/conduits/anomaly-watch";
+import { conduitLearningPeriod } from "@/lib/conduits/detect-anomalies";
 import { policyOf } from "@/lib/conduits/conduit-policy";
 import { listPendingChanges } from "@/lib/conduits/pending-changes";
-import { isoHour, trafficSummary } from "@/lib/conduits/traffic";
+import { trafficSummary } from "@/lib/conduits/traffic";
 import type { TrafficRange } from "@/lib/conduits/traffic-range";
 import { catchUpRecordIndex } from "@/lib/records/record-index";
 
@@ -14,14 +14,13 @@ export async function loadConduitOperations(options: { db: Db; conduit: { id: st
   const { db, conduit, range, timeZone } = options;
   await catchUpRecordIndex({ db, budgetMs: 400 });
   watchAnomalies({ db });
-  const [summary, anomalies, pending, firstTraffic, record] = await Promise.all([
+  const [summary, anomalies, pending, learning, record] = await Promise.all([
     trafficSummary({ db, scope: { conduit: conduit.slug }, from: range.from, to: range.to, bucket: range.bucket }),
     listAnomalyViews({ db, scope: { conduit: conduit.slug }, timeZone, limit: 50 }),
     listPendingChanges({ db, viewerId: options.viewerId, timeZone, conduitId: conduit.id }),
-    db.trafficRollup.findFirst({ where: { conduit: conduit.slug, outcome: { not: "refused" }, hour: { gte: isoHour(conduit.createdAt) } }, orderBy: { hour: "asc" }, select: { hour: true } }),
+    conduitLearningPeriod({ db, conduit }),
     db.conduit.findUniqueOrThrow({ where: { id: conduit.id } }),
   ]);
-  const learning = learningPeriod({ createdAt: conduit.createdAt, firstTrafficHour: firstTraffic?.hour ?? null });
   return { summary, anomalies, pending, learning: { ...learning, done: learning.until <= options.now }, policy: policyOf(record), updatedAt: record.updatedAt.toISOString() };
 }
 

@@ -42,13 +42,7 @@ export async function detectAnomalies(options: { db: Db; now: Date; learningDays
     select: { slug: true, status: true, createdAt: true, validUntil: true, reviewDueAt: true, destinationId: true, sourceZone: { select: { plant: { select: { timeZone: true } } } } },
     orderBy: { slug: "asc" },
   });
-  // One index seek per conduit (conduit, hour) rather than a MIN over all its traffic.
-  const firstHours = await Promise.all(
-    conduits.map((c) =>
-      db.trafficRollup.findFirst({ where: { conduit: c.slug, outcome: { not: "refused" }, hour: { gte: hourKey(c.createdAt) } }, orderBy: { hour: "asc" }, select: { hour: true } }),
-    ),
-  );
-  const periods = conduits.map((c, i) => ({ conduit: c.slug, ...learningPeriod({ createdAt: c.createdAt, firstTrafficHour: firstHours[i]?.hour ?? null, days: options.learningDays }) }));
+  const periods = await Promise.all(conduits.map(async (c) => ({ conduit: c.slug, ...(await conduitLearningPeriod({ db, conduit: c, days: options.learningDays })) })));
   const learned = await learnedTrafficOf({ db, periods: periods.filter((p) => p.until <= now) });
 
   const slugs = conduits.map((c) => c.slug);
@@ -187,4 +181,15 @@ async function storeFindings(options: {
   });
   if (writes.length > 0) await db.$transaction(writes);
   return { created, updated: writes.length - created };
+}
+
+/** A conduit's learning phase: from its first allowed traffic (one index seek on conduit, hour), else its creation. */
+export async function conduitLearningPeriod(options: { db: Db; conduit: { slug: string; createdAt: Date }; days?: number }): Promise<LearningPeriod> {
+  const { conduit } = options;
+  const first = await options.db.trafficRollup.findFirst({
+    where: { conduit: conduit.slug, outcome: { not: "refused" }, hour: { gte: hourKey(conduit.createdAt) } },
+    orderBy: { hour: "asc" },
+    select: { hour: true },
+  });
+  return learningPeriod({ createdAt: conduit.createdAt, firstTrafficHour: first?.hour ?? null, days: options.days });
 }
