@@ -2,6 +2,7 @@
 // production server, started exactly as `npm start` starts it, on a fresh data folder.
 import path from "node:path";
 import { defineConfig } from "@playwright/test";
+import { behaviourHeaders } from "./proxy/testing/upstream";
 
 // E2E_PORT lets two checkouts on one machine run their end-to-end tests side by side.
 export const e2ePort = Number(process.env.E2E_PORT ?? 3199);
@@ -35,6 +36,6 @@ export default defineConfig({
     timeout: 300_000,
     stdout: "pipe",
     stderr: "pipe",
-    env: { CONDUIT_DATA_DIR: e2eDataDir, PORT: String(e2ePort), HOST: "127.0.0.1", NEXTAUTH_URL: baseURL, LOG_LEVEL: "warn", LEDGER_CHECKPOINT_SECONDS: "1", PROXY_INVENTORY_REFRESH_MS: "200" },
+    env: { CONDUIT_DATA_DIR: e2eDataDir, PORT: String(e2ePort), HOST: "127.0.0.1", NEXTAUTH_URL: baseURL, LOG_LEVEL: "warn", LEDGER_CHECKPOINT_SECONDS: "1", PROXY_INVENTORY_REFRESH_MS: "200", PROXY_FORWARDED_HEADERS: Object.values(behaviourHeaders).join(",") },
   },
 });

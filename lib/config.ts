@@ -4,6 +4,7 @@ import path from "node:path";
 import { z } from "zod";
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const unforwardableHeaders = new Set(["authorization", "proxy-authorization", "x-api-key", "api-key", "x-goog-api-key", "cookie", "host", "connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade", "content-length", "forwarded", "x-forwarded-for", "x-real-ip"]);
 
 const envSchema = z.object({
   CONDUIT_DATA_DIR: z.string().min(1).default("data"),
@@ -40,6 +41,22 @@ const envSchema = z.object({
   PROXY_MAX_BODY_BYTES: positiveInt(20 * 1024 * 1024),
   PROXY_UPSTREAM_TIMEOUT_MS: positiveInt(120_000),
   PROXY_STREAM_IDLE_TIMEOUT_MS: positiveInt(120_000),
+  // A request body still arriving after this long is cut off (a slow-loris caller holds a
+  // connection and a buffer for as long as it trickles).
+  PROXY_BODY_TIMEOUT_MS: positiveInt(30_000),
+  // Request headers passed to every provider besides each provider's own allow-list
+  // (comma-separated names, e.g. a gateway's tracing header). Credential and hop-by-hop
+  // headers cannot be added: the provider key is the only credential that leaves.
+  PROXY_FORWARDED_HEADERS: z
+    .string()
+    .default("")
+    .transform((v) =>
+      v
+        .split(",")
+        .map((name) => name.trim().toLowerCase())
+        .filter(Boolean),
+    )
+    .refine((names) => names.every((name) => /^[a-z0-9-]{1,64}$/.test(name) && !unforwardableHeaders.has(name) && !name.startsWith("x-conduit-")), "header names only (letters, digits, -), and no credential, cookie, hop-by-hop or x-conduit- header"),
   PROXY_INVENTORY_REFRESH_MS: positiveInt(2000),
   OPERATOR_ASSERTION_MAX_AGE_SECONDS: positiveInt(15 * 60),
   // Key that encrypts provider API keys at rest (base64, 32 bytes); else created under <data>/secrets/.
@@ -92,6 +109,8 @@ export interface Config {
     maxBodyBytes: number;
     upstreamTimeoutMs: number;
     streamIdleTimeoutMs: number;
+    bodyTimeoutMs: number;
+    forwardedHeaders: string[];
     inventoryRefreshMs: number;
     operatorAssertionMaxAgeSeconds: number;
   };
@@ -189,6 +208,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       maxBodyBytes: e.PROXY_MAX_BODY_BYTES,
       upstreamTimeoutMs: e.PROXY_UPSTREAM_TIMEOUT_MS,
       streamIdleTimeoutMs: e.PROXY_STREAM_IDLE_TIMEOUT_MS,
+      bodyTimeoutMs: e.PROXY_BODY_TIMEOUT_MS,
+      forwardedHeaders: e.PROXY_FORWARDED_HEADERS,
       inventoryRefreshMs: e.PROXY_INVENTORY_REFRESH_MS,
       operatorAssertionMaxAgeSeconds: e.OPERATOR_ASSERTION_MAX_AGE_SECONDS,
     },

@@ -1,7 +1,8 @@
 // Conduit enforcement (IEC 62443-3-3 SR 5.1, 5.2): deny by default. A call passes only on
 // an active conduit, valid now, from the device's zone to the destination, that allows
 // the call's purpose, model and endpoint. A refusal names the first rule that failed on
-// the conduit that came closest, so the OT engineer knows what to change.
+// the conduit that came closest, so the OT engineer knows what to change: of the conduits
+// for the call's purpose, one in force before an expired or suspended one beside it.
 import type { DataClass } from "@/proxy/classify";
 import type { ProxyErrorCode } from "@/proxy/errors";
 
@@ -32,6 +33,22 @@ function allows(list: string[], value: string | null): boolean {
   );
 }
 
+// A provider resolves an alias to a dated or numbered snapshot of it: gpt-4o answers as
+// gpt-4o-2024-08-06, claude-sonnet-4-5 as claude-sonnet-4-5-20250929, gemini-1.5-flash as
+// gemini-1.5-flash-002.
+const snapshotSuffix = /^-(?:\d{4}-\d{2}-\d{2}|\d{3,8})$/;
+
+/**
+ * Whether the model a provider answered with is one the conduit allows: by the conduit's
+ * own list, or as the snapshot the requested (and so allowed) model resolved to.
+ */
+export function answeredModelAllowed(options: { conduit: ConduitRule; requested: string | null; answered: string }): boolean {
+  const answered = options.answered.replace(/^models\//, "");
+  if (allows(options.conduit.allowedModels, answered)) return true;
+  const requested = options.requested?.replace(/^models\//, "") ?? null;
+  return requested !== null && (answered === requested || (answered.startsWith(requested) && snapshotSuffix.test(answered.slice(requested.length))));
+}
+
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
@@ -48,6 +65,9 @@ const checks: { code: ProxyErrorCode; passes: (c: ConduitRule, call: CallFacts) 
   { code: "conduit_expired", passes: (c, call) => c.validUntil === null || call.now < c.validUntil, message: (c) => `Conduit ${c.slug} expired on ${new Date(c.validUntil!).toISOString()}.` },
 ];
 
+/** Where the checks of whether a conduit is usable now begin. */
+const inForceFrom = checks.findIndex((check) => check.code === "conduit_suspended");
+
 interface CallFacts {
   purpose: string | null;
   model: string | null;
@@ -60,12 +80,21 @@ export function authorizeCall(options: { conduits: ConduitRule[]; call: CallFact
   if (conduits.length === 0) {
     return { ok: false, code: "conduit_not_authorized", message: `No conduit authorises AI calls from zone ${options.zone} to ${options.destination}.`, conduit: null };
   }
-  let closest: { conduit: ConduitRule; failedAt: number } | null = null;
+  let closest: { conduit: ConduitRule; rank: number[] } | null = null;
   const passing: ConduitRule[] = [];
   for (const conduit of conduits) {
     const failedAt = checks.findIndex((check) => !check.passes(conduit, call));
-    if (failedAt < 0) passing.push(conduit);
-    else if (!closest || failedAt > closest.failedAt) closest = { conduit, failedAt };
+    if (failedAt < 0) {
+      passing.push(conduit);
+      continue;
+    }
+    // A conduit for another purpose is not the call's. Of those for its purpose, an expired
+    // or suspended one beside one in force is history: the refusal is about the one in
+    // force ("model not allowed"), not the old one's "expired".
+    const forPurpose = failedAt > 0; // the purpose check, the first, passed
+    const inForce = checks.slice(inForceFrom).every((check) => check.passes(conduit, call));
+    const rank = [forPurpose ? 1 : 0, inForce ? 1 : 0, failedAt];
+    if (!closest || outranks(rank, closest.rank)) closest = { conduit, rank };
   }
   if (passing.length > 0) {
     // Several may pass: take the one that allows the most data, then the first by slug, so
@@ -73,8 +102,13 @@ export function authorizeCall(options: { conduits: ConduitRule[]; call: CallFact
     passing.sort((a, b) => dataClassRank[b.maxDataClass] - dataClassRank[a.maxDataClass] || a.slug.localeCompare(b.slug));
     return { ok: true, conduit: passing[0]! };
   }
-  const check = checks[closest!.failedAt]!;
+  const check = checks[closest!.rank[2]!]!;
   return { ok: false, code: check.code, message: check.message(closest!.conduit, call), conduit: closest!.conduit };
+}
+
+function outranks(a: number[], b: number[]): boolean {
+  const i = a.findIndex((value, index) => value !== b[index]);
+  return i >= 0 && a[i]! > b[i]!;
 }
 
 const dataClassRank: Record<DataClass, number> = { PUBLIC: 0, INTERNAL: 1, CONFIDENTIAL: 2, RESTRICTED: 3 };

@@ -9,7 +9,7 @@ import { createHash } from "node:crypto";
 import type { AppendedRecord } from "@/lib/ledger/log-writer";
 import type { RecordRow } from "@/lib/ledger/store";
 import { uuidv7 } from "@/lib/ledger/log-writer";
-import { authorizeCall, type ConduitRule } from "@/proxy/authorize";
+import { answeredModelAllowed, authorizeCall, type ConduitRule } from "@/proxy/authorize";
 import { applyConduitLimit, type Classification } from "@/proxy/classify";
 import type { DeviceUsage } from "@/proxy/device-usage";
 import { readBody } from "@/proxy/body";
@@ -19,7 +19,7 @@ import type { InventoryCache, InventorySnapshot, ProxyCredential, ProxyDestinati
 import type { OperatorIdentity, OperatorResolver } from "@/proxy/operator";
 import { handleOversight } from "@/proxy/oversight";
 import { adapterFor, ProviderRequestError, type ParsedRequest, type ProviderAdapter } from "@/proxy/providers";
-import { findDeviceToken } from "@/proxy/providers/forwarding";
+import { checkProviderPath, findDeviceToken } from "@/proxy/providers/forwarding";
 import type { UpstreamRequest } from "@/proxy/providers/types";
 import { UnidentifiedCallers, unidentifiedRecordsPerMinute } from "@/proxy/unidentified-callers";
 import type { Spool } from "@/proxy/spool";
@@ -46,7 +46,9 @@ export interface InspectionProxyOptions {
   /** The budget of recorded refusals for callers without a valid token (default: unidentifiedRecordsPerMinute per address). */
   unidentified?: UnidentifiedCallers;
   operators: OperatorResolver;
-  limits: { maxBodyBytes: number; upstreamTimeoutMs: number; streamIdleTimeoutMs: number };
+  limits: { maxBodyBytes: number; upstreamTimeoutMs: number; streamIdleTimeoutMs: number; bodyTimeoutMs: number };
+  /** Request headers passed to every provider besides its own allow-list. */
+  forwardedHeaders?: readonly string[];
   logger: ProxyLogger;
   upstream: UpstreamClient;
   now?: () => number;
@@ -62,7 +64,7 @@ export interface IncomingCall {
    * in Node, up to one byte past the body limit: cheaper than a web stream); otherwise the
    * core reads request.body. Either way only after the device is known.
    */
-  readBody?: (options: { maxBytes: number }) => Promise<Uint8Array>;
+  readBody?: (options: { maxBytes: number; timeoutMs: number }) => Promise<Uint8Array>;
 }
 
 type CallContext = {
@@ -136,7 +138,8 @@ export class InspectionProxy {
     if (route === "health") return jsonAnswer({ value: { status: "ok", spooled: this.options.spool.size }, status: 200 });
     if (route === "oversight") {
       const snapshot = await this.options.inventory.current();
-      return handleOversight({ request, readBody: call.readBody, snapshot, sourceAddress: call.sourceAddress, ledger: this.options.ledger, spool: this.options.spool, operators: this.options.operators, authenticate: (token) => this.authenticate({ token, snapshot }), now: this.now() });
+      const authenticate = async (token: string | null) => this.authenticate({ token, snapshot: token ? await this.options.inventory.withCredential(tokenHash(token)) : snapshot });
+      return handleOversight({ request, readBody: call.readBody, bodyTimeoutMs: this.options.limits.bodyTimeoutMs, snapshot, sourceAddress: call.sourceAddress, ledger: this.options.ledger, spool: this.options.spool, operators: this.options.operators, authenticate, now: this.now() });
     }
     return proxyErrorAnswer({ error: new ProxyError({ code: "unsupported_endpoint", message: `No proxy control endpoint "${route}".` }) });
   }
@@ -144,7 +147,7 @@ export class InspectionProxy {
   /** The device behind a token; refusals say exactly what is wrong with the token. */
   authenticate(options: { token: string | null; snapshot: InventorySnapshot }): ProxyCredential {
     if (!options.token) throw new ProxyError({ code: "device_token_missing", message: "Send the device token where your SDK sends its API key." });
-    const credential = options.snapshot.credentialsByHash.get(createHash("sha256").update(options.token, "utf8").digest("hex"));
+    const credential = options.snapshot.credentialsByHash.get(tokenHash(options.token));
     if (!credential) throw new ProxyError({ code: "invalid_device_token", message: "The device token is not valid." });
     if (credential.revokedAt !== null) throw new ProxyError({ code: "device_token_revoked", message: `Device token ${credential.tokenPrefix}… was revoked.` });
     if (credential.expiresAt !== null && credential.expiresAt <= this.now()) throw new ProxyError({ code: "device_token_expired", message: `Device token ${credential.tokenPrefix}… has expired.` });
@@ -156,7 +159,7 @@ export class InspectionProxy {
     const started = performance.now();
     const now = this.now();
     const url = new URL(request.url);
-    const snapshot = await this.options.inventory.current();
+    let snapshot = await this.options.inventory.current();
     const destination = snapshot.destinations.get(safeDecode(destinationSlug)) ?? null;
     const adapter = destination ? adapterFor(destination.provider) : null;
     const attempt: Attempt = {
@@ -173,6 +176,7 @@ export class InspectionProxy {
     const token = adapter
       ? adapter.deviceToken({ headers: request.headers, search: url.searchParams })
       : findDeviceToken({ headers: request.headers, search: url.searchParams, places: { headers: ["authorization", "x-api-key", "api-key", "x-goog-api-key"], queryKey: true } });
+    if (token && !snapshot.credentialsByHash.has(tokenHash(token))) snapshot = await this.options.inventory.withCredential(tokenHash(token));
     let credential: ProxyCredential;
     try {
       credential = this.authenticate({ token, snapshot });
@@ -204,11 +208,17 @@ export class InspectionProxy {
       throw error;
     }
     if (!destination || !adapter) return refuse(new ProxyError({ code: "unknown_destination", message: `No AI destination "${safeDecode(destinationSlug)}".` }));
+    try {
+      checkProviderPath(providerPath);
+    } catch (error) {
+      if (error instanceof ProviderRequestError) return refuse(new ProxyError({ code: error.code, message: error.message }));
+      throw error;
+    }
 
     // 2. What it asks for.
     let body: Uint8Array;
     try {
-      body = await readBody({ request, maxBytes: this.options.limits.maxBodyBytes, read: call.readBody });
+      body = await readBody({ request, maxBytes: this.options.limits.maxBodyBytes, timeoutMs: this.options.limits.bodyTimeoutMs, read: call.readBody });
     } catch (error) {
       if (error instanceof ProxyError) return refuse(error);
       throw error;
@@ -279,13 +289,14 @@ export class InspectionProxy {
     }
 
     // 6. Forward, and relay the answer as it comes.
-    return this.forward({ request, adapter, destination, providerPath, url, forwardBody, parsed, callRecordId, started });
+    return this.forward({ request, adapter, destination, conduit, providerPath, url, forwardBody, parsed, callRecordId, started });
   }
 
   private async forward(options: {
     request: ProxyRequest;
     adapter: ProviderAdapter;
     destination: ProxyDestination;
+    conduit: ConduitRule;
     providerPath: string;
     url: URL;
     forwardBody: Uint8Array;
@@ -296,7 +307,7 @@ export class InspectionProxy {
     const { request, adapter, destination, parsed, callRecordId, started } = options;
     let upstream: UpstreamRequest;
     try {
-      upstream = adapter.upstreamRequest({ baseUrl: destination.baseUrl, path: options.providerPath, search: options.url.searchParams, headers: request.headers, apiKey: destination.apiKey });
+      upstream = adapter.upstreamRequest({ baseUrl: destination.baseUrl, path: options.providerPath, search: options.url.searchParams, headers: request.headers, apiKey: destination.apiKey, extraHeaders: this.options.forwardedHeaders });
     } catch {
       // A provider key stored before keys were held to visible ASCII cannot go into a
       // header. The error would quote it, so it is neither logged nor passed on.
@@ -319,7 +330,11 @@ export class InspectionProxy {
       // a while: they run after the answer's last byte has gone out, not before it.
       setImmediate(() => {
         try {
-          this.recordResult({ callRecordId, ...result, metered: meter?.finish() ?? null, durationMs });
+          const metered = meter?.finish() ?? null;
+          // Azure answers with the model behind the deployment the conduit names, so only
+          // the deployment is checked (before forwarding).
+          const unexpectedModel = metered?.model && destination.provider !== "AZURE_OPENAI" && !answeredModelAllowed({ conduit: options.conduit, requested: parsed.model, answered: metered.model });
+          this.recordResult({ callRecordId, ...result, metered, flags: unexpectedModel ? ["model_not_allowed"] : [], durationMs });
         } catch (error) {
           this.options.logger.error({ err: error, callRecordId }, "a call result could not be recorded");
         }
@@ -489,7 +504,7 @@ export class InspectionProxy {
   }
 
   /** The call's end, linked to its record; written after the response, never delaying it. */
-  private recordResult(result: ResultFields & { callRecordId: string }): void {
+  private recordResult(result: ResultFields & { callRecordId: string; flags?: string[] }): void {
     const metered = result.metered;
     const record = {
       kind: "ai_call_result",
@@ -505,6 +520,7 @@ export class InspectionProxy {
         ttfbMs: result.ttfbMs === null ? null : round(result.ttfbMs),
         durationMs: round(result.durationMs),
         error: result.error ?? metered?.error ?? null,
+        ...(result.flags?.length ? { flags: result.flags } : {}),
       },
     };
     // Nothing waits on this record, so it joins the next call's commit rather than
@@ -526,6 +542,10 @@ interface ResultFields {
   durationMs: number;
   metered: ReturnType<ResponseMeter["finish"]> | null;
   error: string | null;
+}
+
+function tokenHash(token: string): string {
+  return createHash("sha256").update(token, "utf8").digest("hex");
 }
 
 function round(ms: number): number {

@@ -6,6 +6,9 @@ import { openAppLedger } from "@/lib/ledger";
 import { logger } from "@/lib/logger";
 import { createProxyRuntime, type ProxyRuntime } from "@/proxy/runtime";
 
+/** Where the app serves the proxy: /api/proxy/<destination>/<provider path>. */
+export const proxyMount = "/api/proxy";
+
 const globalForProxy = globalThis as unknown as { conduitProxy?: Promise<ProxyRuntime>; conduitShutdownHooks?: (() => Promise<void>)[] };
 
 export function embeddedProxy(): Promise<ProxyRuntime> {

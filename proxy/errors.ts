@@ -22,6 +22,7 @@ export const proxyErrorStatus = {
   unsupported_endpoint: 404,
   unknown_call_record: 404,
   method_not_allowed: 405,
+  request_timeout: 408,
   malformed_request: 400,
   malformed_json: 400,
   invalid_body: 400,

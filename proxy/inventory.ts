@@ -162,6 +162,8 @@ export async function loadInventorySnapshot(options: { db: Db; cipher: ProviderK
   };
 }
 
+const maxRememberedUnknownTokens = 10_000;
+
 /**
  * Serves the latest snapshot and reloads it every refreshMs in the background, so a change
  * takes effect within one interval whether or not calls arrive; a failed reload keeps the
@@ -171,8 +173,18 @@ export class InventoryCache {
   private snapshot: InventorySnapshot | undefined;
   private loading: Promise<InventorySnapshot> | undefined;
   private readonly timer: NodeJS.Timeout;
+  /** Token hashes looked up and not found since the last reload. */
+  private readonly unknownTokens = new Set<string>();
 
-  constructor(private readonly options: { load: () => Promise<InventorySnapshot>; refreshMs: number; onError?: (error: unknown) => void }) {
+  constructor(
+    private readonly options: {
+      load: () => Promise<InventorySnapshot>;
+      /** Whether a credential with this token hash exists in the database now. */
+      credentialExists?: (tokenHash: string) => Promise<boolean>;
+      refreshMs: number;
+      onError?: (error: unknown) => void;
+    },
+  ) {
     this.timer = setInterval(() => void this.reload().catch((error) => options.onError?.(error)), options.refreshMs);
     this.timer.unref();
   }
@@ -181,12 +193,39 @@ export class InventoryCache {
     return this.snapshot ?? this.reload();
   }
 
+  /**
+   * A snapshot that knows the token if the database does: a token issued since the last
+   * reload works on its first call, on every instance. A hash the snapshot lacks costs one
+   * indexed read and, when the credential exists, a reload. Unknown hashes are remembered
+   * until the next reload, so a caller repeating an invalid token costs one read an interval.
+   */
+  async withCredential(tokenHash: string): Promise<InventorySnapshot> {
+    const snapshot = await this.current();
+    if (snapshot.credentialsByHash.has(tokenHash) || !this.options.credentialExists || this.unknownTokens.has(tokenHash)) return snapshot;
+    let exists: boolean;
+    try {
+      exists = await this.options.credentialExists(tokenHash);
+    } catch {
+      // The database is away: decide with what is known.
+      return snapshot;
+    }
+    if (!exists) {
+      if (this.unknownTokens.size >= maxRememberedUnknownTokens) this.unknownTokens.clear();
+      this.unknownTokens.add(tokenHash);
+      return snapshot;
+    }
+    // A load already under way may have read the credentials before this one was issued.
+    const reloaded = await this.reload();
+    return reloaded.credentialsByHash.has(tokenHash) ? reloaded : this.reload();
+  }
+
   /** Loads now (one load at a time); used at start and after a change made in this process. */
   reload(): Promise<InventorySnapshot> {
     this.loading ??= this.options
       .load()
       .then((snapshot) => {
         this.snapshot = snapshot;
+        this.unknownTokens.clear();
         return snapshot;
       })
       .finally(() => {

@@ -2,7 +2,7 @@ import http from "node:http";
 import net, { type AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { jsonAnswer, type ProxyRequest } from "@/proxy/answer";
-import { createFetchServer, readNodeBody, type FetchHandler } from "@/proxy/node-http";
+import { createFetchServer, proxyRequestListener, readNodeBody, type FetchHandler } from "@/proxy/node-http";
 
 let server: http.Server | undefined;
 afterEach(
@@ -16,10 +16,10 @@ afterEach(
 );
 
 /** A server that reads each request's body with readNodeBody and reports the outcome. */
-async function listen(maxBytes: number): Promise<{ port: number; outcomes: Promise<{ bytes: number } | { error: string }>[] }> {
+async function listen(maxBytes: number, timeoutMs = 5000): Promise<{ port: number; outcomes: Promise<{ bytes: number } | { error: string }>[] }> {
   const outcomes: Promise<{ bytes: number } | { error: string }>[] = [];
   server = http.createServer((req, res) => {
-    const outcome = readNodeBody({ req, maxBytes }).then(
+    const outcome = readNodeBody({ req, maxBytes, timeoutMs }).then(
       (body) => ({ bytes: body.byteLength }),
       (error: Error) => ({ error: error.message }),
     );
@@ -55,6 +55,20 @@ describe("readNodeBody", () => {
     expect(await declared.json()).toEqual({ bytes: 0 });
   });
 
+  it("cuts off a body that trickles in, with request_timeout, after the body timeout", async () => {
+    const { port, outcomes } = await listen(10_000, 300);
+    const req = http.request({ port, host: "127.0.0.1", method: "POST", headers: { "content-length": "5000" } });
+    req.on("error", () => undefined);
+    const trickle = setInterval(() => req.write("x"), 50);
+    try {
+      await expect.poll(() => outcomes.length, { timeout: 3000 }).toBe(1);
+      expect(await outcomes[0]).toEqual({ error: "The request body did not arrive within 300 ms." });
+    } finally {
+      clearInterval(trickle);
+      req.destroy();
+    }
+  });
+
   it("rejects, instead of waiting forever, when the client goes away before its body has arrived", async () => {
     const { port, outcomes } = await listen(10_000);
     const req = http.request({ port, host: "127.0.0.1", method: "POST", headers: { "content-length": "5000" } });
@@ -77,7 +91,7 @@ describe("createFetchServer", () => {
   it("hands the core the method, URL, headers and body, and sends a whole answer with its length", async () => {
     let seen: { request: ProxyRequest; body: string } | undefined;
     const port = await serve(async (request, info) => {
-      seen = { request, body: (await info.readBody!({ maxBytes: 1000 })).toString("utf8") };
+      seen = { request, body: (await info.readBody!({ maxBytes: 1000, timeoutMs: 5000 })).toString("utf8") };
       return jsonAnswer({ value: { ok: true }, status: 201, headers: { "x-conduit-record-id": "r-1" } });
     });
     const answer = await fetch(`http://127.0.0.1:${port}/openai-eu/v1/chat/completions?api-version=1`, { method: "POST", headers: { authorization: "Bearer t", "x-two": "a" }, body: "{}" });
@@ -127,6 +141,47 @@ describe("createFetchServer", () => {
     expect(answer.statusCode).toBe(401);
     expect(answer.headers.connection).toBe("close");
     answer.resume();
+  });
+
+  it("stops reading a body once it has answered a refusal: the connection is closed under a client still sending", async () => {
+    const port = await serve(async () => jsonAnswer({ value: { error: { code: "invalid_device_token" } }, status: 401 }));
+    const socket = net.connect(port, "127.0.0.1");
+    socket.on("error", () => undefined);
+    socket.write(`POST /openai-eu/v1/chat/completions HTTP/1.1\r\nHost: edge.local\r\nContent-Length: ${10 * 2 ** 20}\r\n\r\n`);
+    const trickle = setInterval(() => socket.writable && socket.write("x".repeat(64)), 20);
+    let received = "";
+    socket.on("data", (d) => (received += d));
+    try {
+      await new Promise<void>((resolve) => socket.once("close", () => resolve()));
+      expect(received).toMatch(/^HTTP\/1\.1 401 /);
+    } finally {
+      clearInterval(trickle);
+      socket.destroy();
+    }
+  });
+
+  it("gives the core the path as sent below its mount, not as URL parsing normalises it", async () => {
+    const paths: string[] = [];
+    server = http.createServer(
+      proxyRequestListener({
+        handler: async (_request, info) => {
+          paths.push(info.path);
+          return jsonAnswer({ value: {}, status: 200 });
+        },
+        origin: "http://app.local",
+        mount: "/api/proxy",
+        trustProxyHeaders: false,
+      }),
+    );
+    await new Promise<void>((resolve) => server!.listen(0, "127.0.0.1", resolve));
+    const port = (server.address() as AddressInfo).port;
+    for (const target of ["/api/proxy/openai-eu/v1/chat/%2e%2e/completions?x=1", "/api/proxy/openai-eu/v1\\chat/completions"]) {
+      await new Promise<void>((resolve, reject) => {
+        const socket = net.connect(port, "127.0.0.1", () => socket.end(`GET ${target} HTTP/1.1\r\nHost: app.local\r\nConnection: close\r\n\r\n`));
+        socket.on("data", () => undefined).on("end", resolve).on("error", reject);
+      });
+    }
+    expect(paths).toEqual(["/openai-eu/v1/chat/%2e%2e/completions", "/openai-eu/v1\\chat/completions"]);
   });
 
   it("cancels a streamed answer whose client left before it was ready, instead of waiting on the socket", async () => {

@@ -1,36 +1,40 @@
-// Serves the proxy core on a Node HTTP server, for the standalone edge proxy, without the
-// fetch objects (see answer.ts). The core reads a request body through readBody, here in
-// Node, up to one byte past the proxy's body limit, and only once it knows the device:
-// a web stream over the socket cost more CPU per call than most of the inspection's steps,
-// and a caller without a valid token must not make the edge box hold its body. A body it
-// does not read (a refusal, or one over the limit) stays on the connection, which closes
-// after the answer. A whole answer leaves in one write; a streamed one chunk by chunk with
-// backpressure, and a client that disconnects cancels the stream, which the core turns
-// into a cancelled upstream request and a client_aborted record.
+// Serves the proxy core on a Node HTTP server without the fetch objects (see answer.ts):
+// the standalone edge proxy's whole server, and the app's server (scripts/serve.ts) for
+// /api/proxy, ahead of Next.js. The core reads a request body through readBody, here in
+// Node, up to one byte past the proxy's body limit and within its body timeout, and only
+// once it knows the device: a web stream over the socket cost more CPU per call than most
+// of the inspection's steps, and a caller without a valid token must not make the proxy
+// hold its body. A body it does not read (a refusal, or one over a limit) stays on the
+// connection, which closes after the answer. A whole answer leaves in one write; a
+// streamed one chunk by chunk with backpressure, and a client that disconnects cancels the
+// stream, which the core turns into a cancelled upstream request and a client_aborted record.
 import http from "node:http";
 import type { ProxyAnswer, ProxyRequest } from "@/proxy/answer";
+import { bodyTimedOut } from "@/proxy/body";
 import { ProxyError } from "@/proxy/errors";
 import { forwardedClient } from "@/proxy/source-address";
 
 /** The request and what the server knows about it; readBody reads its body (see readNodeBody). */
 export type FetchHandler = (
   request: ProxyRequest,
-  info: { path: string; sourceAddress: string | null; readBody: ((options: { maxBytes: number }) => Promise<Buffer>) | undefined },
+  info: { path: string; sourceAddress: string | null; readBody: ((options: { maxBytes: number; timeoutMs: number }) => Promise<Buffer>) | undefined },
 ) => Promise<ProxyAnswer>;
 
 /**
  * The body as far as the core needs it: all of it, or its first maxBytes + 1 bytes when it
  * is larger (enough to refuse it), or nothing when its declared length is already over.
- * Rejects (malformed_request) when the client goes away before the body has arrived.
+ * Rejects with malformed_request when the client goes away before the body has arrived,
+ * and with request_timeout when it has not arrived within timeoutMs.
  */
-export function readNodeBody(options: { req: http.IncomingMessage; maxBytes: number }): Promise<Buffer> {
-  const { req, maxBytes } = options;
+export function readNodeBody(options: { req: http.IncomingMessage; maxBytes: number; timeoutMs: number }): Promise<Buffer> {
+  const { req, maxBytes, timeoutMs } = options;
   const declared = Number(req.headers["content-length"]);
   if (Number.isFinite(declared) && declared > maxBytes) return Promise.resolve(Buffer.alloc(0));
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let total = 0;
     const settle = (outcome: { body: Buffer } | { error: Error }) => {
+      clearTimeout(timer);
       req.off("data", onData).off("end", onEnd).off("error", onError).off("close", onClose);
       if ("body" in outcome) resolve(outcome.body);
       else reject(outcome.error);
@@ -47,6 +51,10 @@ export function readNodeBody(options: { req: http.IncomingMessage; maxBytes: num
     const broken = (message: string) => new ProxyError({ code: "malformed_request", message });
     const onError = () => settle({ error: broken("The request body could not be read.") });
     const onClose = () => settle({ error: broken("The client closed the connection before its request body arrived.") });
+    const timer = setTimeout(() => {
+      req.pause();
+      settle({ error: bodyTimedOut({ timeoutMs }) });
+    }, timeoutMs);
     req.on("data", onData).on("end", onEnd).on("error", onError).on("close", onClose);
   });
 }
@@ -119,8 +127,22 @@ function drainedOrClosed(res: http.ServerResponse): Promise<void> {
   });
 }
 
-export function createFetchServer(options: { handler: FetchHandler; origin: string; trustProxyHeaders: boolean }): http.Server {
-  return http.createServer(async (req, res) => {
+/**
+ * The path as the client sent it, not as URL parsing normalises it ("%2e%2e" and "\\"
+ * resolved): the core refuses a path that would read one way here and another upstream.
+ */
+function requestPath(options: { target: string; url: URL }): string {
+  if (!options.target.startsWith("/")) return options.url.pathname;
+  const query = options.target.indexOf("?");
+  return query === -1 ? options.target : options.target.slice(0, query);
+}
+
+/**
+ * Answers one request with the core: `mount` is the path prefix the core's paths sit
+ * under ("" on the edge server, "/api/proxy" in the app).
+ */
+export function proxyRequestListener(options: { handler: FetchHandler; origin: string; mount: string; trustProxyHeaders: boolean }): http.RequestListener {
+  return (req, res) => {
     const abort = new AbortController();
     // The client hung up before the response finished: the request's signal says so.
     res.on("close", () => {
@@ -138,13 +160,17 @@ export function createFetchServer(options: { handler: FetchHandler; origin: stri
       return;
     }
     const hasBody = req.method !== "GET" && req.method !== "HEAD";
-    const readBody = hasBody ? ({ maxBytes }: { maxBytes: number }) => readNodeBody({ req, maxBytes }) : undefined;
+    const readBody = hasBody ? ({ maxBytes, timeoutMs }: { maxBytes: number; timeoutMs: number }) => readNodeBody({ req, maxBytes, timeoutMs }) : undefined;
     options
-      .handler(request, { path: url.pathname, sourceAddress, readBody })
+      .handler(request, { path: requestPath({ target: req.url ?? "/", url }).slice(options.mount.length), sourceAddress, readBody })
       .then((answer) => writeAnswer({ answer, req, res }))
       .catch(() => {
         if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
         res.end(JSON.stringify({ error: { code: "internal", message: "An internal error occurred." } }));
       });
-  });
+  };
+}
+
+export function createFetchServer(options: { handler: FetchHandler; origin: string; trustProxyHeaders: boolean }): http.Server {
+  return http.createServer(proxyRequestListener({ ...options, mount: "" }));
 }

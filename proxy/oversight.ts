@@ -31,20 +31,21 @@ const maxOversightBytes = 16 * 1024;
 export async function handleOversight(options: {
   request: ProxyRequest;
   /** Reads the body, when the server reads it itself (see IncomingCall.readBody). */
-  readBody?: (options: { maxBytes: number }) => Promise<Uint8Array>;
+  readBody?: (options: { maxBytes: number; timeoutMs: number }) => Promise<Uint8Array>;
+  bodyTimeoutMs: number;
   snapshot: InventorySnapshot;
   sourceAddress: string | null;
   ledger: ProxyLedger;
   spool: Spool;
   operators: OperatorResolver;
-  authenticate: (token: string | null) => ProxyCredential;
+  authenticate: (token: string | null) => Promise<ProxyCredential>;
   now: number;
 }): Promise<ProxyAnswer> {
   const { request } = options;
   try {
     if (request.method !== "POST") throw new ProxyError({ code: "method_not_allowed", message: "Report an oversight decision with POST." });
     const url = new URL(request.url);
-    const credential = options.authenticate(
+    const credential = await options.authenticate(
       findDeviceToken({ headers: request.headers, search: url.searchParams, places: { headers: ["authorization", "x-api-key", "api-key", "x-goog-api-key"], queryKey: false } }),
     );
     const device = credential.device;
@@ -52,7 +53,7 @@ export async function handleOversight(options: {
       throw new ProxyError({ code: "unsupported_media_type", message: "Send the decision as application/json." });
     }
     // Read with the limit, so a large body is refused as it arrives, not after it is all in memory.
-    const text = Buffer.from(await readBody({ request, maxBytes: maxOversightBytes, read: options.readBody })).toString("utf8");
+    const text = Buffer.from(await readBody({ request, maxBytes: maxOversightBytes, timeoutMs: options.bodyTimeoutMs, read: options.readBody })).toString("utf8");
     let json: unknown;
     try {
       json = JSON.parse(text);

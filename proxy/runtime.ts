@@ -42,6 +42,7 @@ export function createProxyRuntime(options: { config: Config; db: Db; log: LogWr
   const cipher = loadProviderKeyCipher(config);
   const inventory = new InventoryCache({
     load: () => loadInventorySnapshot({ db, cipher, log: (message) => logger.warn({}, message) }),
+    credentialExists: async (tokenHash) => (await db.deviceCredential.findUnique({ where: { tokenHash }, select: { id: true } })) !== null,
     refreshMs: config.proxy.inventoryRefreshMs,
     onError: (error) => logger.error({ err: error }, "the proxy could not reload the inventory; it keeps the last one"),
   });
@@ -58,7 +59,8 @@ export function createProxyRuntime(options: { config: Config; db: Db; log: LogWr
       spool,
       usage,
       operators,
-      limits: { maxBodyBytes: config.proxy.maxBodyBytes, upstreamTimeoutMs: config.proxy.upstreamTimeoutMs, streamIdleTimeoutMs: config.proxy.streamIdleTimeoutMs },
+      limits: { maxBodyBytes: config.proxy.maxBodyBytes, upstreamTimeoutMs: config.proxy.upstreamTimeoutMs, streamIdleTimeoutMs: config.proxy.streamIdleTimeoutMs, bodyTimeoutMs: config.proxy.bodyTimeoutMs },
+      forwardedHeaders: config.proxy.forwardedHeaders,
       logger,
       upstream: parts.upstream,
       now: options.now,

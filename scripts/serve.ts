@@ -4,6 +4,12 @@
 // rate limit counts against.) Behind a reverse proxy that sets these headers itself,
 // set TRUST_PROXY_HEADERS=true.
 //
+// Calls to the inspection proxy (/api/proxy/...) go straight to the proxy core's Node
+// handler, the one the standalone edge proxy serves, before Next.js sees them: the same
+// port, process, ledger and inventory as the app, without Next.js's routing and web-stream
+// piping, which cost more per call than the whole inspection. The Next.js route
+// (app/api/proxy) stays for `next dev` and calls the same core.
+//
 // On a database seeded with the demo (its mark in the data folder, lib/seed/demo-marker.ts)
 // this server also answers as the built-in demo provider under /_demo-provider, which the
 // demo's AI destinations point at; DEMO_PROVIDER=off switches it off.
@@ -13,6 +19,8 @@ import next from "next";
 import { demoProviderMount, loadConfig } from "../lib/config";
 import { readDemoMarker } from "../lib/seed/demo-marker";
 import { createDemoProvider } from "../proxy/demo/provider";
+import { embeddedProxy, proxyMount } from "../proxy/embedded";
+import { proxyRequestListener } from "../proxy/node-http";
 
 const forwardingHeaders = ["x-forwarded-for", "x-forwarded-host", "x-forwarded-proto", "x-real-ip", "forwarded"];
 
@@ -25,7 +33,15 @@ async function main(argv: string[]): Promise<void> {
   // Streams paced at 30 ms a delta, so a person sees an answer stream in.
   const demoProvider = config.demo.provider === "auto" && readDemoMarker({ config }) ? createDemoProvider({ mount: demoProviderMount, chunkIntervalMs: 30 }) : null;
 
+  const proxy = proxyRequestListener({
+    handler: async (request, info) => (await embeddedProxy()).proxy.answer(request, info),
+    origin: `http://${config.host}:${config.port}`,
+    mount: proxyMount,
+    trustProxyHeaders: config.trustProxyHeaders,
+  });
+
   const server = http.createServer((req, res) => {
+    if (req.url?.startsWith(`${proxyMount}/`)) return proxy(req, res);
     if (demoProvider && (req.url === demoProviderMount || req.url?.startsWith(`${demoProviderMount}/`))) return demoProvider.handle(req, res);
     if (!config.trustProxyHeaders) {
       for (const header of forwardingHeaders) delete req.headers[header];

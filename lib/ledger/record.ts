@@ -48,7 +48,11 @@ const classification = canonicalObject({
   labels: z.record(z.string().max(64), z.number().int().nonnegative()),
 });
 
-/** Body schema per record kind. Adding a field to a kind is a new envelope version. */
+/**
+ * Body schema per record kind. Adding a field to a kind is a new envelope version, unless
+ * the field is optional and written only where earlier records could not have it (then
+ * every earlier record keeps its bytes and stays valid).
+ */
 export const recordBodies = {
   // Written before the call is forwarded (durable first): who called, through which
   // conduit, what the request carried, and what the proxy decided.
@@ -80,6 +84,8 @@ export const recordBodies = {
     ttfbMs: z.number().nonnegative().nullable(),
     durationMs: z.number().nonnegative(),
     error: shortText.nullable(),
+    /** Only when there is one: model_not_allowed (the provider answered with a model the conduit does not allow). */
+    flags: z.array(z.string().regex(/^[a-z_]+$/)).min(1).max(20).optional(),
   }),
   ai_call_denied: canonicalObject({
     code: z.string().regex(/^[a-z_]+$/),

@@ -1,7 +1,7 @@
 // Anthropic's Messages API.
 import { commonProtocolKeys, type ContentRules } from "@/proxy/providers/content";
 import { unsupportedEndpoint } from "@/proxy/providers/errors";
-import { buildUpstreamRequest, findDeviceToken } from "@/proxy/providers/forwarding";
+import { buildUpstreamRequest, findDeviceToken, type ForwardedFields } from "@/proxy/providers/forwarding";
 import { count, errorCode, eventName, meterFor, parseJson, record, sumCounts, text, type SseReader } from "@/proxy/providers/meter";
 import { jsonRequest, parseJsonObject, requireMethod, rewriteRequestBody } from "@/proxy/providers/request-body";
 import type { MeteredResponse, ProviderAdapter } from "@/proxy/providers/types";
@@ -13,6 +13,9 @@ const rules: ContentRules = {
   // Encrypted, safety-redacted reasoning that must go back unchanged.
   opaqueTypes: new Set(["redacted_thinking"]),
 };
+
+// The SDK's beta methods call /v1/messages?beta=true.
+const forwards: ForwardedFields = { headers: ["anthropic-version", "anthropic-beta"], query: ["beta"] };
 
 export const anthropicAdapter: ProviderAdapter = {
   kind: "ANTHROPIC",
@@ -28,7 +31,7 @@ export const anthropicAdapter: ProviderAdapter = {
   // SDK 1.x sends its key as `Authorization: Bearer`; older SDKs and curl examples use x-api-key.
   deviceToken: (request) =>
     findDeviceToken({ ...request, places: { headers: ["x-api-key", "authorization", "api-key", "x-goog-api-key"], queryKey: false } }),
-  upstreamRequest: (request) => buildUpstreamRequest({ ...request, keyPlace: { header: "x-api-key", prefix: "" } }),
+  upstreamRequest: (request) => buildUpstreamRequest({ ...request, keyPlace: { header: "x-api-key", prefix: "" }, forwards }),
   responseMeter: ({ contentType }) => meterFor({ contentType, sse: messagesReader, json: readMessage }),
 };
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { ProviderKind as SchemaProviderKind } from "@/lib/generated/prisma/sqlite/enums";
 import { adapterFor, type ProviderKind } from "@/proxy/providers";
 import { ProviderRequestError } from "@/proxy/providers/errors";
-import { joinUpstreamUrl } from "@/proxy/providers/forwarding";
+import { checkProviderPath, joinUpstreamUrl } from "@/proxy/providers/forwarding";
 import { placesHolding } from "@/proxy/testing/provider-fixtures";
 
 const kinds = Object.values(SchemaProviderKind);
@@ -43,9 +43,33 @@ function deviceHeaders(): Headers {
     accept: "text/event-stream",
     "user-agent": "OpenAI/JS 6.49.0",
     "anthropic-version": "2026-10-21",
+    "anthropic-beta": "files-api-2025-04-14",
+    "openai-beta": "assistants=v2",
+    "openai-organization": "org-plant",
     "x-stainless-retry-count": "0",
+    "x-stainless-os": "Linux",
+    "x-forwarded-authorization": "Bearer tok-in-x-forwarded-authorization",
+    "x-amz-security-token": "tok-in-x-amz-security-token",
+    "x-custom-token": "tok-in-x-custom-token",
   });
 }
+
+/** What each provider gets besides its key: content type, accept, its own version and beta headers. */
+const passedHeaders: Record<ProviderKind, Record<string, string>> = {
+  OPENAI_COMPATIBLE: { "openai-beta": "assistants=v2" },
+  AZURE_OPENAI: { "openai-beta": "assistants=v2" },
+  ANTHROPIC: { "anthropic-version": "2026-10-21", "anthropic-beta": "files-api-2025-04-14" },
+  GEMINI: {},
+  GENERIC_INFERENCE: {},
+};
+
+const passedQuery: Record<ProviderKind, string> = {
+  OPENAI_COMPATIBLE: "",
+  AZURE_OPENAI: "?api-version=2024-10-21",
+  ANTHROPIC: "?beta=true",
+  GEMINI: "?alt=sse",
+  GENERIC_INFERENCE: "",
+};
 
 describe("adapterFor", () => {
   it("has an adapter of the right kind for every ProviderKind in the schema", () => {
@@ -55,16 +79,16 @@ describe("adapterFor", () => {
 });
 
 describe("upstreamRequest", () => {
-  it.each(kinds)("%s strips every device credential and injects the provider key in its place", (kind) => {
+  it.each(kinds)("%s passes only its allow-list of headers and parameters, with the provider key in place of every device credential", (kind) => {
     const upstream = adapterFor(kind).upstreamRequest({
       baseUrl: "https://provider.example/base",
       path: "/v1/run",
-      search: new URLSearchParams({ key: "tok-in-query", alt: "sse", "api-version": "2024-10-21" }),
+      search: new URLSearchParams({ key: "tok-in-query", "api-key": "tok-in-api-key-query", token: "tok-in-token-query", alt: "sse", "api-version": "2024-10-21", beta: "true" }),
       headers: deviceHeaders(),
       apiKey: "provider-key",
     });
     expect(placesHolding({ upstream, secret: "tok-in-" })).toEqual([]);
-    expect(upstream.url).toBe("https://provider.example/base/v1/run?alt=sse&api-version=2024-10-21");
+    expect(upstream.url).toBe(`https://provider.example/base/v1/run${passedQuery[kind]}`);
     const [header, value] = injected[kind];
     const credentialHeaders = ["authorization", "x-api-key", "api-key", "x-goog-api-key"].filter((name) => upstream.headers.has(name));
     expect(credentialHeaders).toEqual([header]);
@@ -73,10 +97,16 @@ describe("upstreamRequest", () => {
       [header]: value,
       "content-type": "application/json",
       accept: "text/event-stream",
-      "user-agent": "OpenAI/JS 6.49.0",
-      "anthropic-version": "2026-10-21",
-      "x-stainless-retry-count": "0",
+      ...passedHeaders[kind],
     });
+  });
+
+  it("adds the configured extra headers, and still no credential", () => {
+    const headers = deviceHeaders();
+    headers.set("x-request-trace", "trace-1");
+    const upstream = adapterFor("OPENAI_COMPATIBLE").upstreamRequest({ baseUrl: "https://provider.example", path: "/v1/chat/completions", search: new URLSearchParams(), headers, apiKey: "provider-key", extraHeaders: ["x-request-trace"] });
+    expect(upstream.headers.get("x-request-trace")).toBe("trace-1");
+    expect(placesHolding({ upstream, secret: "tok-in-" })).toEqual([]);
   });
 
   it("leaves the device's headers as they were", () => {
@@ -147,5 +177,25 @@ describe("joinUpstreamUrl", () => {
     expect(codeOf("https://eu.api.openai.com/v1", "chat/completions")).toBe("invalid_path");
     // Dot segments that stay inside are fine.
     expect(codeOf("https://eu.api.openai.com/v1", "/a/../chat/completions")).toBe("https://eu.api.openai.com/v1/chat/completions");
+  });
+});
+
+describe("checkProviderPath", () => {
+  it.each([
+    ["/v1/chat/%2e%2e/completions", "encoded dot segment"],
+    ["/v1/chat/%2E/completions", "encoded single dot"],
+    ["/v1/chat/.%2e/completions", "half-encoded dot segment"],
+    ["/v1/../chat/completions", "plain dot segment"],
+    ["/v1/chat%00/completions", "encoded NUL"],
+    ["/v1/chat\0/completions", "NUL"],
+    ["/v1\\chat/completions", "backslash"],
+    ["/v1%5cchat/completions", "encoded backslash"],
+    ["/v1/chat%2fcompletions", "encoded slash"],
+  ])("refuses %s (%s)", (path) => {
+    expect(() => checkProviderPath(path)).toThrow(expect.objectContaining({ code: "invalid_path" }));
+  });
+
+  it.each(["/v1/chat/completions", "/v1beta/models/gemini-2.5-flash:streamGenerateContent", "/openai/deployments/gpt-4o.eu/chat/completions", "/v1/models/a..b"])("passes %s", (path) => {
+    expect(() => checkProviderPath(path)).not.toThrow();
   });
 });

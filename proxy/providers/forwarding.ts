@@ -25,38 +25,19 @@ export function findDeviceToken(options: DeviceTokenOptions & { places: Credenti
   return null;
 }
 
-// Every credential header (whichever a device used), hop-by-hop headers (RFC 9110
-// 7.6.1), headers fetch sets itself, cookies, and headers that describe the plant
-// network (addresses, host names) to the outside.
-const droppedHeaders = new Set<string>([
-  "authorization",
-  "x-api-key",
-  "api-key",
-  "x-goog-api-key",
-  "connection",
-  "keep-alive",
-  "proxy-connection",
-  "proxy-authenticate",
-  "proxy-authorization",
-  "te",
-  "trailer",
-  "transfer-encoding",
-  "upgrade",
-  "host",
-  "content-length",
-  "expect",
-  "accept-encoding",
-  "cookie",
-  "forwarded",
-  "x-forwarded-for",
-  "x-forwarded-host",
-  "x-forwarded-proto",
-  "x-forwarded-port",
-  "x-real-ip",
-  "via",
-  "origin",
-  "referer",
-]);
+/**
+ * What of a device's request besides its body a provider gets: an allow-list of request
+ * headers (beyond content-type and accept) and query parameters. Everything else stays in
+ * the plant: credentials in any header or parameter (x-forwarded-authorization,
+ * x-amz-security-token, ?api-key=), cookies, SDK telemetry that describes the machine,
+ * and headers that name plant hosts and addresses.
+ */
+export interface ForwardedFields {
+  headers: readonly string[];
+  query: readonly string[];
+}
+
+const alwaysForwardedHeaders = ["content-type", "accept"];
 
 export interface ProviderKeyPlace {
   header: CredentialHeader;
@@ -64,23 +45,16 @@ export interface ProviderKeyPlace {
   prefix: string;
 }
 
-export function buildUpstreamRequest(options: UpstreamRequestOptions & { keyPlace: ProviderKeyPlace }): UpstreamRequest {
-  const listedInConnection = new Set(
-    (options.headers.get("connection") ?? "")
-      .split(",")
-      .map((name) => name.trim().toLowerCase())
-      .filter(Boolean),
-  );
+export function buildUpstreamRequest(options: UpstreamRequestOptions & { keyPlace: ProviderKeyPlace; forwards: ForwardedFields }): UpstreamRequest {
   const headers = new Headers();
-  for (const [name, value] of options.headers) {
-    if (droppedHeaders.has(name) || listedInConnection.has(name) || name.startsWith("x-conduit-")) continue;
-    headers.append(name, value);
+  for (const name of [...alwaysForwardedHeaders, ...options.forwards.headers, ...(options.extraHeaders ?? [])]) {
+    const value = options.headers.get(name);
+    if (value !== null) headers.set(name, value);
   }
   if (options.apiKey !== null) headers.set(options.keyPlace.header, `${options.keyPlace.prefix}${options.apiKey}`);
 
-  const search = new URLSearchParams(options.search);
-  // A device may put its token in ?key= whatever the provider; no provider key travels in the URL.
-  search.delete("key");
+  const search = new URLSearchParams();
+  for (const name of options.forwards.query) for (const value of options.search.getAll(name)) search.append(name, value);
   const query = search.toString();
   return { url: `${joinUpstreamUrl({ baseUrl: options.baseUrl, path: options.path })}${query ? `?${query}` : ""}`, headers };
 }
@@ -110,6 +84,22 @@ export function joinUpstreamUrl(options: { baseUrl: string; path: string }): str
 
 function sameSegments(a: string[], b: string[]): boolean {
   return a.every((segment, i) => segment === b[i]);
+}
+
+/**
+ * Refuses a provider path that servers on the way could read differently from this proxy:
+ * dot segments (also percent-encoded), NUL, backslashes and encoded slashes. Such a path
+ * is never needed by an SDK, and forwarded as it is it could reach another resource than
+ * the one authorised and recorded.
+ */
+export function checkProviderPath(path: string): void {
+  if (/[\\\0]|%(?:00|5c|2f)/i.test(path)) {
+    throw new ProviderRequestError({ code: "invalid_path", message: "The provider path holds a NUL, a backslash or an encoded slash." });
+  }
+  for (const segment of path.split("/")) {
+    const plain = segment.replace(/%2e/gi, ".");
+    if (plain === "." || plain === "..") throw new ProviderRequestError({ code: "invalid_path", message: "The provider path holds a dot segment." });
+  }
 }
 
 export function decodePathSegment(segment: string): string {

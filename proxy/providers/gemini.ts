@@ -2,7 +2,7 @@
 // :streamGenerateContent (SSE with ?alt=sse, else a streamed JSON array).
 import { commonProtocolKeys, type ContentRules } from "@/proxy/providers/content";
 import { unsupportedEndpoint } from "@/proxy/providers/errors";
-import { buildUpstreamRequest, decodePathSegment, findDeviceToken } from "@/proxy/providers/forwarding";
+import { buildUpstreamRequest, decodePathSegment, findDeviceToken, type ForwardedFields } from "@/proxy/providers/forwarding";
 import { chunkStreamReader, errorCode, meterFor, record, sumCounts, text, type SseReader } from "@/proxy/providers/meter";
 import { jsonRequest, parseJsonObject, requireMethod, rewriteRequestBody } from "@/proxy/providers/request-body";
 import type { Endpoint, MeteredResponse, ProviderAdapter } from "@/proxy/providers/types";
@@ -45,6 +45,9 @@ function route(path: string): { endpoint: Endpoint; model: string } {
   return { endpoint: call[2] as Endpoint, model: collection === "models" ? name : `tunedModels/${name}` };
 }
 
+// alt=sse asks for server-sent events from streamGenerateContent.
+const forwards: ForwardedFields = { headers: [], query: ["alt"] };
+
 export const geminiAdapter: ProviderAdapter = {
   kind: "GEMINI",
   parseRequest(request) {
@@ -57,7 +60,7 @@ export const geminiAdapter: ProviderAdapter = {
   deviceToken: (request) =>
     findDeviceToken({ ...request, places: { headers: ["x-goog-api-key", "authorization", "x-api-key", "api-key"], queryKey: true } }),
   // The key goes in a header, never in ?key=, so it stays out of URL logs.
-  upstreamRequest: (request) => buildUpstreamRequest({ ...request, keyPlace: { header: "x-goog-api-key", prefix: "" } }),
+  upstreamRequest: (request) => buildUpstreamRequest({ ...request, keyPlace: { header: "x-goog-api-key", prefix: "" }, forwards }),
   responseMeter: ({ contentType }) => meterFor({ contentType, sse: chunksReader, json: readResponse }),
 };
 

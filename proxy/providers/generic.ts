@@ -35,7 +35,7 @@ export const genericInferenceAdapter: ProviderAdapter = {
   rewriteBody: rewriteRequestBody,
   deviceToken: (request) =>
     findDeviceToken({ ...request, places: { headers: ["authorization", "x-api-key", "api-key", "x-goog-api-key"], queryKey: false } }),
-  upstreamRequest: (request) => buildUpstreamRequest({ ...request, keyPlace: { header: "authorization", prefix: "Bearer " } }),
+  upstreamRequest: (request) => buildUpstreamRequest({ ...request, keyPlace: { header: "authorization", prefix: "Bearer " }, forwards: { headers: [], query: [] } }),
   // Inference servers that report usage mostly do it the OpenAI way.
   responseMeter: ({ contentType }) =>
     meterFor({

@@ -354,7 +354,8 @@ describe("OpenAI-compatible credentials", () => {
     expect(forwarded.url).toBe("https://eu.api.openai.com/v1/chat/completions");
     expect(forwarded.headers.get("authorization")).toBe("Bearer sk-provider-key");
     expect(placesHolding({ upstream: forwarded, secret: deviceToken })).toEqual([]);
-    expect(forwarded.headers.get("user-agent")).toBe(request.headers.get("user-agent"));
+    // The SDK's user agent and telemetry describe the plant's machine: they stay here.
+    expect(forwarded.headers.get("user-agent")).toBeNull();
     expect(forwarded.headers.get("content-type")).toBe("application/json");
     expect(forwarded.headers.has("host")).toBe(false);
     expect(forwarded.headers.has("connection")).toBe(false);

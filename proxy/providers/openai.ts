@@ -2,7 +2,7 @@
 // which speaks the same bodies on its own paths and takes its key in `api-key`.
 import { commonProtocolKeys, type ContentRules } from "@/proxy/providers/content";
 import { unsupportedEndpoint } from "@/proxy/providers/errors";
-import { buildUpstreamRequest, decodePathSegment, findDeviceToken, type CredentialPlaces, type ProviderKeyPlace } from "@/proxy/providers/forwarding";
+import { buildUpstreamRequest, decodePathSegment, findDeviceToken, type CredentialPlaces, type ForwardedFields, type ProviderKeyPlace } from "@/proxy/providers/forwarding";
 import {
   chunkStreamReader,
   count,
@@ -54,7 +54,7 @@ function route(path: string): { endpoint: Endpoint; deployment: string | null } 
   return { endpoint: match.endpoint, deployment: deployment === undefined ? null : decodePathSegment(deployment) };
 }
 
-function openAiAdapter(options: { kind: "OPENAI_COMPATIBLE" | "AZURE_OPENAI"; places: CredentialPlaces; keyPlace: ProviderKeyPlace }): ProviderAdapter {
+function openAiAdapter(options: { kind: "OPENAI_COMPATIBLE" | "AZURE_OPENAI"; places: CredentialPlaces; keyPlace: ProviderKeyPlace; forwards: ForwardedFields }): ProviderAdapter {
   return {
     kind: options.kind,
     parseRequest(request: ParseRequestOptions): ParsedRequest {
@@ -67,7 +67,7 @@ function openAiAdapter(options: { kind: "OPENAI_COMPATIBLE" | "AZURE_OPENAI"; pl
     },
     rewriteBody: rewriteRequestBody,
     deviceToken: (request) => findDeviceToken({ ...request, places: options.places }),
-    upstreamRequest: (request) => buildUpstreamRequest({ ...request, keyPlace: options.keyPlace }),
+    upstreamRequest: (request) => buildUpstreamRequest({ ...request, keyPlace: options.keyPlace, forwards: options.forwards }),
     responseMeter: ({ endpoint, contentType }) =>
       meterFor({ contentType, sse: endpoint === "responses" ? responsesReader : chatCompletionsReader, json: readOpenAiResponse }),
   };
@@ -77,12 +77,15 @@ export const openAiCompatibleAdapter = openAiAdapter({
   kind: "OPENAI_COMPATIBLE",
   places: { headers: ["authorization", "api-key", "x-api-key", "x-goog-api-key"], queryKey: false },
   keyPlace: { header: "authorization", prefix: "Bearer " },
+  // The organisation and project go with the provider key, which the destination holds.
+  forwards: { headers: ["openai-beta"], query: [] },
 });
 
 export const azureOpenAiAdapter = openAiAdapter({
   kind: "AZURE_OPENAI",
   places: { headers: ["api-key", "authorization", "x-api-key", "x-goog-api-key"], queryKey: false },
   keyPlace: { header: "api-key", prefix: "" },
+  forwards: { headers: ["openai-beta"], query: ["api-version"] },
 });
 
 /** A chat completion, a response object or an embeddings list (or an error body). */

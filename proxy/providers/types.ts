@@ -83,6 +83,8 @@ export interface UpstreamRequestOptions {
   headers: Headers;
   /** The provider key the proxy holds; null for a destination without one. */
   apiKey: string | null;
+  /** Headers passed besides the provider's own allow-list (PROXY_FORWARDED_HEADERS). */
+  extraHeaders?: readonly string[];
 }
 
 export interface UpstreamRequest {

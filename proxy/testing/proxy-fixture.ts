@@ -18,7 +18,7 @@ import { seedDemoPlantForTest } from "@/lib/testing/demo-seed";
 import { createTestDatabase, type TestDatabase } from "@/lib/testing/test-database";
 import type { ProxyLogger } from "@/proxy/core";
 import { startProxyServer } from "@/proxy/server";
-import { startTestUpstream, type TestUpstream } from "@/proxy/testing/upstream";
+import { behaviourHeaders, startTestUpstream, type TestUpstream } from "@/proxy/testing/upstream";
 
 export interface ProxyFixture {
   database: TestDatabase;
@@ -59,6 +59,8 @@ export async function startProxyFixture(options: { env?: Record<string, string>;
     PROXY_INVENTORY_REFRESH_MS: "100",
     TRUST_PROXY_HEADERS: "true",
     LOG_LEVEL: "silent",
+    // The test upstream takes its behaviour (delays, chunks, errors) from these headers.
+    PROXY_FORWARDED_HEADERS: Object.values(behaviourHeaders).join(","),
     ...options.env,
   });
   const upstream = options.upstream ?? (await startTestUpstream());

@@ -24,6 +24,8 @@ export interface UpstreamBehaviour {
   chunkCount: number;
   /** Break the connection after this many bytes of a JSON answer (null: answer whole). */
   breakAfterBytes: number | null;
+  /** Name this model in a JSON answer instead of the one asked for (a provider swapping models). */
+  answerModel: string | null;
 }
 
 /** Per-request overrides of UpstreamBehaviour. */
@@ -33,6 +35,7 @@ export const behaviourHeaders = {
   chunkIntervalMs: "x-upstream-chunk-interval-ms",
   chunkCount: "x-upstream-chunk-count",
   breakAfterBytes: "x-upstream-break-after-bytes",
+  answerModel: "x-upstream-answer-model",
 } as const satisfies Record<keyof UpstreamBehaviour, string>;
 
 export interface StartTestUpstreamOptions extends Partial<UpstreamBehaviour> {
@@ -93,7 +96,7 @@ export const responseIds = responseIdsOf("upstream");
 
 export async function startTestUpstream(options: StartTestUpstreamOptions = {}): Promise<TestUpstream> {
   const { record = true, ...initial } = options;
-  let defaults: UpstreamBehaviour = { errorStatus: null, delayMs: 0, chunkIntervalMs: 0, chunkCount: 3, breakAfterBytes: null, ...initial };
+  let defaults: UpstreamBehaviour = { errorStatus: null, delayMs: 0, chunkIntervalMs: 0, chunkCount: 3, breakAfterBytes: null, answerModel: null, ...initial };
   const requests: UpstreamRequestRecord[] = [];
   let counter = 0;
 
@@ -133,6 +136,7 @@ function behaviourFor(defaults: UpstreamBehaviour, headers: IncomingMessage["hea
     chunkIntervalMs: number(behaviourHeaders.chunkIntervalMs) ?? defaults.chunkIntervalMs,
     chunkCount: Math.max(1, number(behaviourHeaders.chunkCount) ?? defaults.chunkCount),
     breakAfterBytes: number(behaviourHeaders.breakAfterBytes) ?? defaults.breakAfterBytes,
+    answerModel: (headers[behaviourHeaders.answerModel] as string | undefined) ?? defaults.answerModel,
   };
 }
 
@@ -195,5 +199,10 @@ function replyFor(options: { request: WireRequest; behaviour: UpstreamBehaviour 
   if (behaviour.errorStatus !== null) return fail(behaviour.errorStatus);
   if (flavour !== "inference" && Object.keys(request.json).length === 0) return fail(400);
   const content = { deltas: replyDeltas(behaviour.chunkCount), promptTokens: upstreamPromptTokens, thoughtsTokens: upstreamThoughtsTokens };
-  return contentReply({ request, content, ids: responseIds, verdict: { verdict: "pass", confidence: 0.97 } });
+  const reply = contentReply({ request, content, ids: responseIds, verdict: { verdict: "pass", confidence: 0.97 } });
+  if (behaviour.answerModel !== null && reply.kind === "json" && reply.body && typeof reply.body === "object") {
+    const body = reply.body as Record<string, unknown>;
+    body[body.modelVersion === undefined ? "model" : "modelVersion"] = behaviour.answerModel;
+  }
+  return reply;
 }

@@ -15,7 +15,7 @@ export async function POST(request: Request): Promise<Response> {
   const config = loadConfig();
   if (!config.benchmarkBaselineRoute) return Response.json({ error: { code: "not_found", message: "Not found." } }, { status: 404 });
   try {
-    const body = await readBody({ request, maxBytes: config.proxy.maxBodyBytes });
+    const body = await readBody({ request, maxBytes: config.proxy.maxBodyBytes, timeoutMs: config.proxy.bodyTimeoutMs });
     return Response.json({ ok: true, bytes: body.byteLength });
   } catch (error) {
     if (error instanceof ProxyError) return proxyErrorResponse({ error });
