@@ -3,6 +3,7 @@
 // mount runs the same core (proxy/proxy.db.test.ts covers it in depth); this checks that
 // Next.js passes requests, streams and client aborts through unchanged.
 import { randomBytes, randomUUID } from "node:crypto";
+import net from "node:net";
 import path from "node:path";
 import Anthropic from "@anthropic-ai/sdk";
 import { GoogleGenAI } from "@google/genai";
@@ -119,6 +120,46 @@ test("a client that aborts mid-stream cancels the upstream request", async ({ ba
   await reader.read();
   abort.abort();
   expect((await upstream.requests.at(-1)!.outcome).aborted).toBe(true);
+});
+
+/** Raw HTTP to the app: fetch and the SDKs normalise paths and always send whole bodies. */
+function rawExchange(options: { baseURL: string; head: string; body?: string; trickle?: boolean }): Promise<string> {
+  const url = new URL(options.baseURL);
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(Number(url.port), url.hostname, () => socket.write(`${options.head}\r\n\r\n${options.body ?? ""}`));
+    const trickle = options.trickle ? setInterval(() => socket.writable && socket.write("x".repeat(64)), 20) : undefined;
+    let text = "";
+    socket.on("data", (d) => (text += d)).on("error", reject);
+    socket.on("close", () => {
+      clearInterval(trickle);
+      resolve(text);
+    });
+    setTimeout(() => socket.destroy(new Error(`no close within 10 s; received: ${text.slice(0, 200)}`)), 10_000);
+  });
+}
+
+test("the app's server answers the proxy itself: a refused caller's body is not read on, and an unsafe path is refused", async ({ baseURL }) => {
+  // 10 MB announced, trickled in: the answer comes before the body, and the connection
+  // closes under a client still sending instead of reading the rest.
+  const refused = await rawExchange({ baseURL: baseURL!, head: `POST /api/proxy/openai-eu/v1/chat/completions HTTP/1.1\r\nHost: app.local\r\nAuthorization: Bearer cl_dev_not-a-token\r\nContent-Type: application/json\r\nContent-Length: ${10 * 2 ** 20}`, trickle: true });
+  expect(refused).toMatch(/^HTTP\/1\.1 401 /);
+  expect(refused).toContain('"code":"invalid_device_token"');
+
+  const before = upstream.requests.length;
+  const body = JSON.stringify(chat);
+  const unsafe = await rawExchange({ baseURL: baseURL!, head: `POST /api/proxy/openai-eu/v1/chat/%2e%2e/completions HTTP/1.1\r\nHost: app.local\r\nAuthorization: Bearer ${deviceToken}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close`, body });
+  expect(unsafe).toMatch(/^HTTP\/1\.1 400 /);
+  expect(unsafe).toContain('"code":"invalid_path"');
+  expect(upstream.requests.length).toBe(before);
+});
+
+test("only the call reaches the provider through the embedded proxy", async ({ baseURL }) => {
+  const client = new OpenAI({ apiKey: deviceToken, baseURL: `${baseURL}/api/proxy/openai-eu/v1`, maxRetries: 0, defaultHeaders: { "x-forwarded-authorization": `Bearer ${deviceToken}`, "x-amz-security-token": deviceToken }, defaultQuery: { "api-key": deviceToken } });
+  await client.chat.completions.create(chat);
+  const received = upstream.requests.at(-1)!;
+  expect(received.search.toString()).toBe("");
+  expect([...received.headers].filter(([, value]) => value.includes(deviceToken))).toEqual([]);
+  expect(received.headers.get("authorization")).toBe(`Bearer ${providerKey}`);
 });
 
 test.describe("as an auditor", () => {
