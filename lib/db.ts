@@ -5,6 +5,7 @@
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { loadConfig } from "@/lib/config";
+import { logger } from "@/lib/logger";
 import { PrismaClient as PostgresClient } from "@/lib/generated/prisma/postgresql/client";
 import { PrismaClient as SqliteClient } from "@/lib/generated/prisma/sqlite/client";
 
@@ -40,8 +41,23 @@ export type Db = ReturnType<typeof createSqliteClient>;
 // is shared between those copies through globalThis.
 const urlKey = Symbol.for("conduit-ledger.db-url");
 
+function createPostgresClient(url: string) {
+  // A database restart ends every pooled connection with 57P01 (admin_shutdown). The
+  // adapter listens for the 'error' events pg raises then (one without a listener would
+  // end the process); these say so in the log. The pool drops the dead connections and
+  // the next query opens a new one.
+  const adapter = new PrismaPg(
+    { connectionString: url, connectionTimeoutMillis: 5000, keepAlive: true },
+    {
+      onPoolError: (error) => logger.warn({ err: error, code: (error as { code?: string }).code }, "a database connection ended; the next query opens a new one"),
+      onConnectionError: (error) => logger.warn({ err: error, code: (error as { code?: string }).code }, "a database connection ended during a transaction"),
+    },
+  );
+  return new PostgresClient({ adapter, omit: omitSecrets }) as unknown as Db;
+}
+
 export function createDb(url: string): Db {
-  const client = url.startsWith("file:") ? createSqliteClient(url) : (new PostgresClient({ adapter: new PrismaPg({ connectionString: url }), omit: omitSecrets }) as unknown as Db);
+  const client = url.startsWith("file:") ? createSqliteClient(url) : createPostgresClient(url);
   Object.defineProperty(client, urlKey, { value: url, enumerable: false });
   return client;
 }

@@ -109,6 +109,29 @@ export class DeviceUsage {
     this.anomalies.clear();
     if (uses.length === 0 && anomalies.length === 0) return;
     const { db } = this.options;
+    try {
+      await this.writeNow({ db, uses, anomalies });
+    } catch (error) {
+      // The database is away (a restart): keep what was counted for the next flush, under
+      // what was counted since.
+      for (const [id, use] of uses) if (!this.lastUse.has(id)) this.lastUse.set(id, use);
+      for (const a of anomalies) {
+        const key = `${a.kind} ${a.subject}`;
+        const later = this.anomalies.get(key);
+        if (later) {
+          later.count += a.count;
+          later.firstSeenAt = a.firstSeenAt;
+          later.reason ??= a.reason;
+        } else {
+          this.anomalies.set(key, a);
+        }
+      }
+      throw error;
+    }
+  }
+
+  private async writeNow(options: { db: Db; uses: [string, { at: Date; from: string | null }][]; anomalies: PendingAnomaly[] }): Promise<void> {
+    const { db, uses, anomalies } = options;
     await db.$transaction([
       ...uses.map(([id, use]) => db.deviceCredential.updateMany({ where: { id }, data: { lastUsedAt: use.at, lastUsedFrom: use.from } })),
       ...anomalies.map((a) =>

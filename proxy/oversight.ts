@@ -65,7 +65,9 @@ export async function handleOversight(options: {
       throw new ProxyError({ code: "validation_failed", message: parsed.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; ") });
     }
     const input = parsed.data;
-    const callRecord = await options.ledger.readRecordById(input.callRecordId);
+    const callRecord = await options.ledger.readRecordById(input.callRecordId).catch(() => {
+      throw new ProxyError({ code: "ledger_unavailable", message: "The audit ledger cannot be read now, so the call cannot be checked. Try again later." });
+    });
     const ownCall = callRecord
       ? callRecord.kind === "ai_call" && (JSON.parse(callRecord.envelope) as { body: { context: { device: string | null } } }).body.context.device === device.slug
       : options.spool.holdsCallBy({ id: input.callRecordId, device: device.slug });

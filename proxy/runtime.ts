@@ -49,7 +49,28 @@ export function createProxyRuntime(options: { config: Config; db: Db; log: LogWr
   const spool = new Spool({ file: path.join(config.dataDir, "spool", `${log.logId}.jsonl`) });
   const usage = new DeviceUsage({ db, onError: (error) => logger.error({ err: error }, "device usage could not be written") });
   const upstreamClient = createUpstreamClient({ maxSockets: 512 });
-  const ledger: ProxyLedger = { append: (input) => log.append(input), readRecordById: (id) => store.readRecordById(id) };
+  // Spooled records go into the ledger as soon as it writes again: the first append that
+  // succeeds while records wait starts a replay (at most one a second), and a timer tries
+  // every few seconds in case no call comes.
+  let replaying = false;
+  let lastTriggeredReplay = 0;
+  const replayNow = () => {
+    const now = Date.now();
+    if (replaying || spool.size === 0 || now - lastTriggeredReplay < 1000) return;
+    replaying = true;
+    lastTriggeredReplay = now;
+    replaySpool()
+      .catch((error: unknown) => logger.warn({ err: error }, "the spool could not be replayed yet"))
+      .finally(() => (replaying = false));
+  };
+  const ledger: ProxyLedger = {
+    append: (input) =>
+      log.append(input).then((record) => {
+        if (spool.size > 0) replayNow();
+        return record;
+      }),
+    readRecordById: (id) => store.readRecordById(id),
+  };
   const upstream = options.upstream ?? upstreamClient;
   const operators = new OperatorResolver({ maxAgeSeconds: config.proxy.operatorAssertionMaxAgeSeconds });
   const core = (parts: { ledger: ProxyLedger; upstream: UpstreamClient }) =>
@@ -73,9 +94,8 @@ export function createProxyRuntime(options: { config: Config; db: Db; log: LogWr
       append: (record) => log.append(record),
     });
   };
-  // Spooled records go into the ledger as soon as it writes again.
   const replayTimer = setInterval(() => {
-    if (spool.size > 0) void replaySpool().catch((error) => logger.warn({ err: error }, "the spool could not be replayed yet"));
+    if (spool.size > 0 && !replaying) void replaySpool().catch((error) => logger.warn({ err: error }, "the spool could not be replayed yet"));
   }, 5000);
   replayTimer.unref();
   return {

@@ -14,6 +14,9 @@ export interface SpooledRecord {
   body: unknown;
 }
 
+/** Records checked and appended together during a replay. */
+const replayPart = 256;
+
 const lineSchema = z.object({ id: z.string(), kind: z.string(), body: z.unknown() });
 
 /** The device an ai_call record names, else null. */
@@ -80,16 +83,28 @@ export class Spool {
    * Moves every spooled record into the ledger. `exists` says whether the ledger already
    * holds a record id; `append` must resolve only once the record is durable. Stops at
    * the first failure and keeps the rest for the next attempt.
+   *
+   * Records go in parts of `replayPart`, appended in order within one turn so they share
+   * the ledger's commits: one by one, a spool filled during an outage at a plant's call
+   * rate would take many times the outage to drain under live traffic.
    */
   replay(options: { exists: (id: string) => Promise<boolean>; append: (record: SpooledRecord) => Promise<unknown> }): Promise<number> {
     const replayed = this.tail.then(async () => {
       const records = this.read();
       let done = 0;
       try {
-        for (const record of records) {
-          if (!(await options.exists(record.id))) await options.append(record);
-          this.pending.delete(record.id);
-          done++;
+        for (let from = 0; from < records.length; from += replayPart) {
+          const part = records.slice(from, from + replayPart);
+          const held = await Promise.all(part.map((record) => options.exists(record.id)));
+          const appended = await Promise.allSettled(part.map((record, i) => (held[i] ? undefined : options.append(record))));
+          const failed = appended.findIndex((outcome) => outcome.status === "rejected");
+          // Records after a failed one may have gone in all the same: they stay here, and
+          // the next replay finds them in the ledger and skips them.
+          for (const record of failed === -1 ? part : part.slice(0, failed)) {
+            this.pending.delete(record.id);
+            done++;
+          }
+          if (failed !== -1) throw (appended[failed] as PromiseRejectedResult).reason;
         }
       } finally {
         const rest = records.slice(done);

@@ -7,6 +7,13 @@
 // resolves only after its transaction committed; when the store fails, every record of
 // the batch is rejected and the committed head stays as it was, so sequence numbers stay
 // gap-free. Checkpoints only ever sign the committed head.
+//
+// A commit can fail with its outcome unknown: the connection ends (a database restart)
+// after COMMIT was sent. The writer then reads the head back: a batch found there was
+// written and its appends resolve; otherwise they are rejected. Whenever the head in
+// memory may differ from the stored one, the next batch first restores it from the
+// store, so a failed transaction never leaves the writer forking the chain or failing
+// on a taken sequence number for ever.
 import { randomUUID } from "node:crypto";
 import { AppError } from "@/lib/errors";
 import { logger } from "@/lib/logger";
@@ -106,6 +113,8 @@ export class LogWriter {
   /** Signs large batches on worker threads; created on first use, closed with the writer. */
   private pool: CryptoPool | undefined;
   private secretKey: Buffer | undefined;
+  /** The head in memory may not be the stored one (a commit failed); restored before the next batch. */
+  private stale = false;
 
   private constructor(
     private readonly options: LogWriterOptions,
@@ -134,20 +143,27 @@ export class LogWriter {
         retiredAt: null,
       });
     }
-    const head = await store.logHead(log.id);
+    const head = await LogWriter.readHead(store, log.id);
+    const writer = new LogWriter(options, head.frontier, head.prev);
+    writer.lastCheckpointSize = head.lastCheckpointSize;
+    return writer;
+  }
+
+  /** The committed head of a log as the store holds it: its tree frontier, last leaf hash and latest checkpoint. */
+  private static async readHead(store: LedgerStore, logId: string) {
+    const head = await store.logHead(logId);
     const ids = frontierNodes(head.size);
-    const stored = await store.readNodes(log.id, ids);
+    const stored = await store.readNodes(logId, ids);
     const frontier = new MerkleFrontier({
       size: head.size,
       frontier: ids.map((id) => {
         const hash = stored.get(nodeKey(id));
-        if (!hash) throw new Error(`log ${log.id}: tree node ${nodeKey(id)} is missing; run ledger:verify`);
+        if (!hash) throw new Error(`log ${logId}: tree node ${nodeKey(id)} is missing; run ledger:verify`);
         return Buffer.from(hash, "hex");
       }),
     });
-    const writer = new LogWriter(options, frontier, head.lastLeafHash ?? genesisPrev);
-    writer.lastCheckpointSize = (await store.latestCheckpoint(log.id))?.treeSize ?? 0;
-    return writer;
+    const lastCheckpointSize = (await store.latestCheckpoint(logId))?.treeSize ?? 0;
+    return { frontier, prev: head.lastLeafHash ?? genesisPrev, lastCheckpointSize };
   }
 
   get logId(): string {
@@ -197,6 +213,8 @@ export class LogWriter {
     clearTimeout(this.checkpointTimer);
     await this.drain();
     clearTimeout(this.waitTimer);
+    // Nothing appends any more: the final checkpoint may sign the stored head.
+    if (this.stale) await this.restoreHead();
     await this.writeCheckpoint();
     await this.pool?.close();
     this.pool = undefined;
@@ -238,6 +256,12 @@ export class LogWriter {
     if (this.flushing || this.queue.length === 0) return;
     this.flushing = true;
     try {
+      if (this.stale && !(await this.restoreHead())) {
+        // The store cannot even be read: what waits now cannot be written either.
+        const failure = new AppError({ code: "unavailable", message: "The audit ledger could not write the record." });
+        for (const p of this.queue.splice(0)) p.reject(failure);
+        return;
+      }
       let current = this.prepare({ frontier: this.frontier, prev: this.prev, lastCheckpointSize: this.lastCheckpointSize });
       let commit = current && this.commit(current);
       while (current && commit) {
@@ -247,11 +271,14 @@ export class LogWriter {
           next = this.prepare({ frontier: batch.frontier, prev: batch.prev, lastCheckpointSize: batch.checkpoint?.treeSize ?? batch.lastCheckpointSize });
           await commit;
         } catch (error) {
-          logger.error({ err: error, logId: this.logId }, "audit log append failed");
-          const failure = new AppError({ code: "unavailable", message: "The audit ledger could not write the record." });
-          for (const p of batch.pending) p.reject(failure);
-          if (next) this.queue.unshift(...next.pending);
-          break;
+          if (!(await this.writtenAnyway(batch))) {
+            logger.error({ err: error, logId: this.logId }, "audit log append failed");
+            const failure = new AppError({ code: "unavailable", message: "The audit ledger could not write the record." });
+            for (const p of batch.pending) p.reject(failure);
+            if (next) this.queue.unshift(...next.pending);
+            break;
+          }
+          logger.warn({ err: error, logId: this.logId, size: batch.frontier.size }, "an audit log commit reported a failure but was written");
         }
         this.frontier = batch.frontier;
         this.prev = batch.prev;
@@ -274,6 +301,43 @@ export class LogWriter {
       if (this.queue.some((p) => !p.canWait)) this.schedule();
       else if (this.queue.length > 0) this.armWaitTimer();
     }
+  }
+
+  /**
+   * After a failed commit: whether the batch is in the store all the same (the connection
+   * ended after COMMIT took effect). True only when the stored head is exactly the batch's
+   * last record; when the store cannot say, or holds neither head, the head in memory is
+   * marked stale and restored before the next batch.
+   */
+  private async writtenAnyway(batch: Prepared): Promise<boolean> {
+    try {
+      const head = await this.options.store.logHead(this.logId);
+      if (head.size === batch.frontier.size && head.lastLeafHash === batch.prev) return true;
+      if (head.size !== this.frontier.size || (head.lastLeafHash ?? genesisPrev) !== this.prev) this.stale = true;
+      return false;
+    } catch {
+      this.stale = true;
+      return false;
+    }
+  }
+
+  /** Takes the stored head as this writer's own; false (and still stale) when the store cannot be read. */
+  private async restoreHead(): Promise<boolean> {
+    let head: Awaited<ReturnType<typeof LogWriter.readHead>>;
+    try {
+      head = await LogWriter.readHead(this.options.store, this.logId);
+    } catch (error) {
+      logger.warn({ err: error, logId: this.logId }, "the audit log head could not be read back; appends fail until it can");
+      return false;
+    }
+    if (head.frontier.size !== this.frontier.size || head.prev !== this.prev) {
+      logger.warn({ logId: this.logId, stored: head.frontier.size, inMemory: this.frontier.size }, "the audit log continues from its stored head");
+    }
+    this.frontier = head.frontier;
+    this.prev = head.prev;
+    this.lastCheckpointSize = head.lastCheckpointSize;
+    this.stale = false;
+    return true;
   }
 
   /** Writes a sealed batch once its signatures are in; rejects if signing or the store fails. */
@@ -377,7 +441,8 @@ export class LogWriter {
 
   private async writeCheckpoint(): Promise<CheckpointRow | null> {
     const size = this.frontier.size;
-    if (size === 0 || size === this.lastCheckpointSize) return null;
+    // A stale head is restored by the next batch, whose commit arms the timer again.
+    if (size === 0 || size === this.lastCheckpointSize || this.stale) return null;
     clearTimeout(this.checkpointTimer);
     this.checkpointTimer = undefined;
     const row = this.checkpointRow(this.frontier);

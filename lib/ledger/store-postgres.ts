@@ -1,7 +1,15 @@
 // The ledger store on PostgreSQL (pg): one transaction per batch with multi-row
 // inserts from arrays (unnest), committed with PostgreSQL's default synchronous commit,
 // so an acknowledged batch is on disk.
+//
+// A database restart ends every connection with 57P01 (admin_shutdown). pg reports a
+// connection that dies while idle in the pool as an 'error' event on the pool, and one
+// that dies while checked out as an 'error' event on the client; an 'error' event
+// without a listener throws and ends the process. Both are caught here and logged: the
+// pool drops the dead connection and the next query opens a new one, so the store works
+// again as soon as the database does.
 import pg from "pg";
+import { logger } from "@/lib/logger";
 import type { NodeId } from "@/lib/ledger/merkle";
 import { nodeKey } from "@/lib/ledger/merkle";
 import type { AppendBatch, CheckpointRow, KeyRow, LedgerStore, LogRow, NodeRow, RecordRow, VerificationRunRow } from "@/lib/ledger/store";
@@ -19,7 +27,11 @@ export class PostgresLedgerStore implements LedgerStore {
   private readonly pool: pg.Pool;
 
   constructor(options: { url: string }) {
-    this.pool = new pg.Pool({ connectionString: options.url, max: 4 });
+    // A database that does not answer a connection attempt (host down, packets dropped)
+    // fails the append within seconds instead of holding the calls that wait on it; keepAlive
+    // finds connections whose peer vanished without closing them.
+    this.pool = new pg.Pool({ connectionString: options.url, max: 4, connectionTimeoutMillis: 5000, keepAlive: true });
+    this.pool.on("error", (error) => logger.warn({ err: error, code: (error as { code?: string }).code }, "a ledger database connection ended; the next query opens a new one"));
   }
 
   async ensureLog(log: LogRow): Promise<void> {
@@ -165,17 +177,33 @@ export class PostgresLedgerStore implements LedgerStore {
     await this.pool.end();
   }
 
+  /**
+   * Runs `work` in one transaction. Resolves only once COMMIT was acknowledged; when the
+   * connection breaks on the way (even during COMMIT, when the outcome is unknown) it
+   * rejects, and the caller must not take the transaction for written or for not written:
+   * LogWriter reads the log's head back before it writes again.
+   */
   private async transaction(work: (client: pg.PoolClient) => Promise<void>): Promise<void> {
     const client = await this.pool.connect();
+    // The connection may end while checked out (the pool listens only to idle ones): the
+    // query in flight rejects with the cause, and this keeps the 'error' event that
+    // follows from ending the process.
+    let broken: Error | undefined;
+    const onError = (error: Error) => {
+      broken ??= error;
+    };
+    client.on("error", onError);
     try {
       await client.query("BEGIN");
       await work(client);
       await client.query("COMMIT");
     } catch (error) {
-      await client.query("ROLLBACK").catch(() => undefined);
+      if (!broken) await client.query("ROLLBACK").catch((rollbackError: Error) => (broken ??= rollbackError));
       throw error;
     } finally {
-      client.release();
+      client.removeListener("error", onError);
+      // A broken connection leaves the pool for good; a healthy one goes back to it.
+      client.release(broken);
     }
   }
 }

@@ -18,6 +18,7 @@ import {
 } from "@/lib/conduits/traffic-rollup";
 import type { RecordRow } from "@/lib/ledger/store";
 import { recordEndpoint, type CallResult, type IndexRow } from "@/lib/records/project-record";
+import { logger } from "@/lib/logger";
 
 export type StoredRecord = Pick<RecordRow, "id" | "logId" | "seq" | "kind" | "at" | "envelope" | "leafHash">;
 
@@ -154,6 +155,9 @@ class PostgresIndexStore implements RecordIndexStore {
 
   constructor(options: { url: string }) {
     this.pool = new pg.Pool({ connectionString: options.url, max: 2 });
+    // A database restart ends idle connections with 57P01: an 'error' event without a
+    // listener would end the process. The pool drops them; the next query opens a new one.
+    this.pool.on("error", (error) => logger.warn({ err: error }, "a records index database connection ended; the next query opens a new one"));
   }
 
   async logs() {
@@ -174,6 +178,12 @@ class PostgresIndexStore implements RecordIndexStore {
 
   async writeBatch(batch: IndexBatch): Promise<boolean> {
     const client = await this.pool.connect();
+    // The connection may end while checked out (the pool listens only to idle ones).
+    let broken: Error | undefined;
+    const onError = (error: Error) => {
+      broken ??= error;
+    };
+    client.on("error", onError);
     try {
       await client.query("BEGIN");
       const claimed = await client.query(`UPDATE "RecordIndexCursor" SET "nextSeq" = $1 WHERE "logId" = $2 AND "nextSeq" = $3`, [batch.to, batch.logId, batch.from]);
@@ -203,10 +213,11 @@ class PostgresIndexStore implements RecordIndexStore {
       await client.query("COMMIT");
       return true;
     } catch (error) {
-      await client.query("ROLLBACK").catch(() => undefined);
+      if (!broken) await client.query("ROLLBACK").catch((rollbackError: Error) => (broken ??= rollbackError));
       throw error;
     } finally {
-      client.release();
+      client.removeListener("error", onError);
+      client.release(broken);
     }
   }
 
@@ -264,6 +275,9 @@ export function openRecordIndexReader(options: { url: string; mapped?: boolean }
     };
   }
   const client = new pg.Client({ connectionString: options.url });
+  // A connection that ends between two reads (a database restart) fails the next read
+  // instead of ending the process with an unhandled 'error' event.
+  client.on("error", (error) => logger.warn({ err: error }, "a records reader's database connection ended"));
   const connected = client.connect();
   return {
     rows: async ({ sql, params }) => {
