@@ -131,11 +131,14 @@ export async function loadInventorySnapshot(options: { db: Db; cipher: ProviderK
     const rule: CustomRule = { label: r.label, level: r.level, ...(r.pattern ? { pattern: r.pattern, flags: r.flags } : {}), ...(r.pattern ? {} : { terms: parseList(r.terms) }) };
     rulesByPlant.set(r.plantId, [...(rulesByPlant.get(r.plantId) ?? []), rule]);
   }
-  const builtIn = createClassifier({});
+  // A provider key pasted into a prompt is a secret wherever it sits and however it is
+  // encoded: every classifier knows every key this proxy holds.
+  const knownSecrets = [...destinationMap.values()].flatMap((d) => (d.apiKey ? [d.apiKey] : []));
+  const builtIn = createClassifier({ knownSecrets });
   const classifiers = new Map<string, Classifier>();
   for (const [plantId, customRules] of rulesByPlant) {
     try {
-      classifiers.set(plantId, createClassifier({ customRules }));
+      classifiers.set(plantId, createClassifier({ customRules, knownSecrets }));
     } catch (error) {
       // A broken plant rule must not switch classification off: the built-in labels stay.
       options.log?.(`classification rules of plant ${plantId} are invalid (${(error as Error).message}); using the built-in labels only`);

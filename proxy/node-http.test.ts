@@ -1,8 +1,8 @@
 import http from "node:http";
 import net, { type AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { jsonAnswer, type ProxyRequest } from "@/proxy/answer";
-import { createFetchServer, proxyRequestListener, readNodeBody, type FetchHandler } from "@/proxy/node-http";
+import { jsonAnswer, type AbortSignalLike, type ProxyRequest } from "@/proxy/answer";
+import { createFetchServer, IncomingHeaders, proxyRequestListener, readNodeBody, type FetchHandler } from "@/proxy/node-http";
 
 let server: http.Server | undefined;
 afterEach(
@@ -37,6 +37,42 @@ describe("readNodeBody", () => {
     const { port } = await listen(1000);
     const answer = await fetch(`http://127.0.0.1:${port}/`, { method: "POST", body: "x".repeat(1000) });
     expect(await answer.json()).toEqual({ bytes: 1000 });
+  });
+
+  it("takes a body that has already arrived from the stream's buffer, and the connection carries the next request", async () => {
+    const bodies: string[] = [];
+    server = http.createServer((req, res) => {
+      const whenComplete = () => {
+        if (!req.complete) return void setImmediate(whenComplete);
+        void readNodeBody({ req, maxBytes: 10_000, timeoutMs: 5000 }).then((body) => {
+          bodies.push(body.toString("utf8"));
+          res.writeHead(200).end(String(body.byteLength));
+        });
+      };
+      whenComplete();
+    });
+    await new Promise<void>((resolve) => server!.listen(0, "127.0.0.1", resolve));
+    const port = (server.address() as AddressInfo).port;
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const post = (body: string) =>
+      new Promise<{ text: string; socket: unknown }>((resolve, reject) => {
+        const req = http.request({ port, host: "127.0.0.1", method: "POST", agent, headers: { "content-length": String(Buffer.byteLength(body)) } }, (res) => {
+          let text = "";
+          res.on("data", (d: Buffer) => (text += d)).on("end", () => resolve({ text, socket: req.socket }));
+        });
+        req.on("error", reject);
+        req.end(body);
+      });
+    try {
+      const first = await post("pump P-101".repeat(100));
+      const second = await post("");
+      const third = await post("spindle");
+      expect([first.text, second.text, third.text]).toEqual(["1000", "0", "7"]);
+      expect(bodies).toEqual(["pump P-101".repeat(100), "", "spindle"]);
+      expect(third.socket).toBe(first.socket);
+    } finally {
+      agent.destroy();
+    }
   });
 
   it("stops one byte past the limit, leaving the rest unread, and reads nothing of a body declared too large", async () => {
@@ -81,6 +117,27 @@ describe("readNodeBody", () => {
   });
 });
 
+describe("IncomingHeaders", () => {
+  it("reads Node's parsed headers as a web Headers would hold them, and cannot be changed", () => {
+    const raw: http.IncomingHttpHeaders = { "content-type": "application/json", authorization: "Bearer t", "set-cookie": ["a=1", "b=2"], "x-empty": "" };
+    const headers = new IncomingHeaders(raw);
+    const web = new Headers([
+      ["content-type", "application/json"],
+      ["authorization", "Bearer t"],
+      ["set-cookie", "a=1"],
+      ["set-cookie", "b=2"],
+      ["x-empty", ""],
+    ]);
+    for (const name of ["Content-Type", "authorization", "set-cookie", "x-empty", "missing", "constructor", "__proto__"]) {
+      expect(headers.get(name)).toBe(web.get(name));
+      expect(headers.has(name)).toBe(web.has(name));
+    }
+    expect([...headers]).toEqual([...web]);
+    expect(headers.getSetCookie()).toEqual(["a=1", "b=2"]);
+    expect(() => headers.set()).toThrow(TypeError);
+  });
+});
+
 describe("createFetchServer", () => {
   async function serve(handler: FetchHandler): Promise<number> {
     server = createFetchServer({ handler, origin: "http://edge.local", trustProxyHeaders: false });
@@ -108,7 +165,7 @@ describe("createFetchServer", () => {
 
   it("streams a stream answer chunk by chunk, and tells the core through the signal when the client leaves", async () => {
     let release: () => void = () => undefined;
-    let signal: AbortSignal | undefined;
+    let signal: AbortSignalLike | undefined;
     const port = await serve(async (request) => {
       signal = request.signal;
       const body = new ReadableStream<Uint8Array>({
@@ -187,7 +244,7 @@ describe("createFetchServer", () => {
   it("cancels a streamed answer whose client left before it was ready, instead of waiting on the socket", async () => {
     let cancelled = false;
     const port = await serve(async (request) => {
-      await new Promise((resolve) => request.signal.addEventListener("abort", resolve, { once: true }));
+      await new Promise<void>((resolve) => request.signal.addEventListener("abort", () => resolve(), { once: true }));
       const body = new ReadableStream<Uint8Array>({
         pull: (controller) => controller.enqueue(new TextEncoder().encode("data: 1\n\n")),
         cancel: () => void (cancelled = true),

@@ -9,7 +9,7 @@
 // streamed one chunk by chunk with backpressure, and a client that disconnects cancels the
 // stream, which the core turns into a cancelled upstream request and a client_aborted record.
 import http from "node:http";
-import type { ProxyAnswer, ProxyRequest } from "@/proxy/answer";
+import { AbortFlag, HeaderList, type AbortSignalLike, type ProxyAnswer, type ProxyRequest } from "@/proxy/answer";
 import { bodyTimedOut } from "@/proxy/body";
 import { ProxyError } from "@/proxy/errors";
 import { forwardedClient } from "@/proxy/source-address";
@@ -30,6 +30,13 @@ export function readNodeBody(options: { req: http.IncomingMessage; maxBytes: num
   const { req, maxBytes, timeoutMs } = options;
   const declared = Number(req.headers["content-length"]);
   if (Number.isFinite(declared) && declared > maxBytes) return Promise.resolve(Buffer.alloc(0));
+  // Usually the whole body has arrived by the time the core asks for it (it came with the
+  // headers): then it is all in the stream's buffer, and taken at once, without listeners
+  // or a timer.
+  if (req.complete && req.readableFlowing === null) {
+    const body = req.read() as Buffer | null;
+    return Promise.resolve(body ?? Buffer.alloc(0));
+  }
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let total = 0;
@@ -60,32 +67,91 @@ export function readNodeBody(options: { req: http.IncomingMessage; maxBytes: num
 }
 
 /**
+ * The request's headers as a web Headers, read straight from Node's parsed object (names
+ * already in lower case, a repeated field already joined, as a Headers would join it):
+ * copying them into a Headers cost more per call than reading the few the core reads.
+ * Read-only, as the core only reads them.
+ */
+export class IncomingHeaders implements Headers {
+  constructor(private readonly raw: http.IncomingHttpHeaders) {}
+
+  get(name: string): string | null {
+    const value = this.raw[name.toLowerCase()];
+    if (typeof value === "string") return value;
+    return Array.isArray(value) ? value.join(", ") : null;
+  }
+
+  has(name: string): boolean {
+    return this.get(name) !== null;
+  }
+
+  getSetCookie(): string[] {
+    const value = this.raw["set-cookie"];
+    return Array.isArray(value) ? [...value] : typeof value === "string" ? [value] : [];
+  }
+
+  forEach(callback: (value: string, key: string, parent: Headers) => void, thisArg?: unknown): void {
+    for (const [name, value] of this.combined()) callback.call(thisArg, value, name, this);
+  }
+
+  entries(): HeadersIterator<[string, string]> {
+    return this.combined()[Symbol.iterator]() as HeadersIterator<[string, string]>;
+  }
+
+  keys(): HeadersIterator<string> {
+    return this.combined().map(([name]) => name)[Symbol.iterator]() as HeadersIterator<string>;
+  }
+
+  values(): HeadersIterator<string> {
+    return this.combined().map(([, value]) => value)[Symbol.iterator]() as HeadersIterator<string>;
+  }
+
+  [Symbol.iterator](): HeadersIterator<[string, string]> {
+    return this.entries();
+  }
+
+  append(): void {
+    throw new TypeError("The request's headers are read-only.");
+  }
+
+  set(): void {
+    throw new TypeError("The request's headers are read-only.");
+  }
+
+  delete(): void {
+    throw new TypeError("The request's headers are read-only.");
+  }
+
+  /** As a web Headers iterates: sorted by name, Set-Cookie values each on their own. */
+  private combined(): [string, string][] {
+    return Object.keys(this.raw)
+      .sort()
+      .flatMap((name): [string, string][] => (name === "set-cookie" ? this.getSetCookie().map((value): [string, string] => [name, value]) : this.has(name) ? [[name, this.get(name)!]] : []));
+  }
+}
+
+/**
  * The incoming method, URL and headers in the shape the core reads (ProxyRequest), without
  * a web Request: its body goes to the handler beside it.
  */
-export function toProxyRequest(options: { req: http.IncomingMessage; url: URL; signal: AbortSignal }): ProxyRequest {
+export function toProxyRequest(options: { req: http.IncomingMessage; url: string; signal: AbortSignalLike }): ProxyRequest {
   const { req } = options;
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value === undefined) continue;
-    if (Array.isArray(value)) for (const v of value) headers.append(name, v);
-    else headers.set(name, value);
-  }
-  return { method: req.method ?? "GET", url: options.url.href, headers, signal: options.signal, body: null };
+  return { method: req.method ?? "GET", url: options.url, headers: new IncomingHeaders(req.headers), signal: options.signal, body: null };
 }
 
 export async function writeAnswer(options: { answer: ProxyAnswer; req: http.IncomingMessage; res: http.ServerResponse }): Promise<void> {
   const { answer, req, res } = options;
-  const headers: Record<string, string | string[]> = {};
-  for (const [name, value] of answer.headers) {
-    const existing = headers[name];
-    headers[name] = existing === undefined ? value : [...(Array.isArray(existing) ? existing : [existing]), value];
-  }
+  // Written as name and value pairs: the core's HeaderList as it is, a Headers as it iterates.
+  const headers: [string, string][] = answer.headers instanceof HeaderList ? answer.headers.pairs().map(([name, value]) => [name, value]) : [...answer.headers];
   // Answered before the request body was read to its end (a refused oversized body): the
   // rest of it is still on the connection, so the connection cannot carry another request.
-  if (!req.complete) headers.connection = "close";
+  if (!req.complete) {
+    const other = headers.filter(([name]) => name !== "connection");
+    headers.length = 0;
+    headers.push(...other, ["connection", "close"]);
+  }
   const body = answer.body;
-  if (body instanceof Uint8Array) headers["content-length"] ??= String(body.byteLength);
+  if (body instanceof Uint8Array && !headers.some(([name]) => name === "content-length")) headers.push(["content-length", String(body.byteLength)]);
   if (!body || body instanceof Uint8Array) {
     res.writeHead(answer.status, answer.statusText, headers).end(body ?? undefined);
     return;
@@ -127,14 +193,10 @@ function drainedOrClosed(res: http.ServerResponse): Promise<void> {
   });
 }
 
-/**
- * The path as the client sent it, not as URL parsing normalises it ("%2e%2e" and "\\"
- * resolved): the core refuses a path that would read one way here and another upstream.
- */
-function requestPath(options: { target: string; url: URL }): string {
-  if (!options.target.startsWith("/")) return options.url.pathname;
-  const query = options.target.indexOf("?");
-  return query === -1 ? options.target : options.target.slice(0, query);
+/** The path of a request target (the part before its query). */
+function pathOf(target: string): string {
+  const query = target.indexOf("?");
+  return query === -1 ? target : target.slice(0, query);
 }
 
 /**
@@ -142,19 +204,37 @@ function requestPath(options: { target: string; url: URL }): string {
  * under ("" on the edge server, "/api/proxy" in the app).
  */
 export function proxyRequestListener(options: { handler: FetchHandler; origin: string; mount: string; trustProxyHeaders: boolean }): http.RequestListener {
+  let origin: string | null;
+  try {
+    origin = new URL(options.origin).origin;
+  } catch {
+    origin = null;
+  }
   return (req, res) => {
-    const abort = new AbortController();
     // The client hung up before the response finished: the request's signal says so.
+    const gone = new AbortFlag();
     res.on("close", () => {
-      if (!res.writableFinished) abort.abort();
+      if (!res.writableFinished) gone.abort();
     });
     const forwarded = options.trustProxyHeaders ? forwardedClient(req.headers["x-forwarded-for"]) : null;
     const sourceAddress = forwarded ?? req.socket.remoteAddress ?? null;
+    const target = req.url ?? "/";
     let request: ProxyRequest;
-    let url: URL;
+    // The path as the client sent it, not as URL parsing normalises it ("%2e%2e" and "\\"
+    // resolved): the core refuses a path that would read one way here and another upstream.
+    // The usual target, a path, is not parsed here at all: the core reads only its query.
+    let path: string;
     try {
-      url = new URL(req.url ?? "/", options.origin);
-      request = toProxyRequest({ req, url, signal: abort.signal });
+      let url: string;
+      if (origin !== null && target.startsWith("/")) {
+        url = `${origin}${target}`;
+        path = pathOf(target);
+      } else {
+        const parsed = new URL(target, options.origin);
+        url = parsed.href;
+        path = target.startsWith("/") ? pathOf(target) : parsed.pathname;
+      }
+      request = toProxyRequest({ req, url, signal: gone });
     } catch {
       res.writeHead(400, { "content-type": "application/json", connection: "close" }).end(JSON.stringify({ error: { code: "malformed_request", message: "The request could not be read." } }));
       return;
@@ -162,7 +242,7 @@ export function proxyRequestListener(options: { handler: FetchHandler; origin: s
     const hasBody = req.method !== "GET" && req.method !== "HEAD";
     const readBody = hasBody ? ({ maxBytes, timeoutMs }: { maxBytes: number; timeoutMs: number }) => readNodeBody({ req, maxBytes, timeoutMs }) : undefined;
     options
-      .handler(request, { path: requestPath({ target: req.url ?? "/", url }).slice(options.mount.length), sourceAddress, readBody })
+      .handler(request, { path: path.slice(options.mount.length), sourceAddress, readBody })
       .then((answer) => writeAnswer({ answer, req, res }))
       .catch(() => {
         if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });

@@ -2,6 +2,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import zlib from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AbortFlag, HeaderList } from "@/proxy/answer";
 import { createUpstreamClient, type UpstreamAnswer } from "@/proxy/upstream-client";
 
 let server: http.Server;
@@ -19,6 +20,8 @@ beforeAll(async () => {
         res.writeHead(200, { "content-type": "application/json", "content-encoding": "gzip" }).end(zlib.gzipSync(JSON.stringify({ echoed: body })));
       } else if (req.url === "/empty") {
         res.writeHead(204).end();
+      } else if (req.url === "/never") {
+        // Answers nothing: the caller must be able to stop waiting.
       } else if (req.url === "/slow") {
         res.writeHead(200, { "content-type": "text/event-stream" });
         res.write("data: first\n\n");
@@ -77,6 +80,26 @@ describe("the proxy's upstream client", () => {
     const next = answer.read();
     abort.abort();
     await expect(next).rejects.toThrow();
+  });
+
+  it("takes the core's HeaderList and AbortFlag: headers sent as given, and an abort before the answer rejects", async () => {
+    const headers = new HeaderList([
+      ["content-type", "text/plain"],
+      ["x-two", "a"],
+      ["x-two", "b"],
+    ]);
+    const answer = await client({ url: `${base}/echo?q=1`, method: "POST", headers, body: new TextEncoder().encode("gear"), signal: new AbortFlag() });
+    expect(await text(answer)).toBe("GEAR");
+    expect(seen.at(-1)!["x-two"]).toBe("a, b");
+    const abort = new AbortFlag();
+    const pending = client({ url: `${base}/never`, method: "POST", headers, body: new Uint8Array(0), signal: abort });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    abort.abort(Symbol("timed out"));
+    await expect(pending).rejects.toThrow();
+    const aborted = new AbortFlag();
+    aborted.abort();
+    await expect(client({ url: `${base}/echo`, method: "GET", headers, body: undefined, signal: aborted })).rejects.toThrow();
+    await expect(client({ url: "ftp://127.0.0.1/", method: "GET", headers, body: undefined, signal: new AbortFlag() })).rejects.toThrow("unsupported protocol");
   });
 
   it("rejects when the provider cannot be reached", async () => {

@@ -52,9 +52,16 @@ export interface CollectedParts {
   locations: PartLocation[];
 }
 
+/** A value's place: its last step and its parent's place (paths are built only for parts). */
+interface Place {
+  up: Place | null;
+  step: string | number;
+  depth: number;
+}
+
 interface Frame {
   value: unknown;
-  path: JsonPath;
+  place: Place | null;
   /** The nearest object key above this value: array elements inherit their array's key. */
   key: string | null;
   freeForm: boolean;
@@ -62,48 +69,57 @@ interface Frame {
   collected?: { part: ContentPart; encoding: PartEncoding };
 }
 
+function pathOf(place: Place | null): JsonPath {
+  const path: (string | number)[] = new Array(place?.depth ?? 0);
+  for (let at = place; at !== null; at = at.up) path[at.depth - 1] = at.step;
+  return path;
+}
+
 export function collectJsonParts(options: { json: unknown; rules: ContentRules }): CollectedParts {
   const { rules } = options;
   const parts: ContentPart[] = [];
   const locations: PartLocation[] = [];
-  const add = (part: ContentPart, path: JsonPath, encoding: PartEncoding) => {
+  const add = (part: ContentPart, place: Place | null, encoding: PartEncoding) => {
     parts.push(part);
-    locations.push({ path, encoding });
+    locations.push({ path: pathOf(place), encoding });
   };
   // An explicit stack (children pushed in reverse) keeps document order and survives
   // bodies nested deeper than the call stack.
-  const stack: Frame[] = [{ value: options.json, path: [], key: null, freeForm: false }];
+  const stack: Frame[] = [{ value: options.json, place: null, key: null, freeForm: false }];
   while (stack.length > 0) {
-    const { value, path, key, freeForm, collected } = stack.pop()!;
+    const { value, place, key, freeForm, collected } = stack.pop()!;
     if (collected) {
-      add(collected.part, path, collected.encoding);
+      add(collected.part, place, collected.encoding);
     } else if (typeof value === "string") {
       if (freeForm || key === null || !rules.protocolKeys.has(key)) {
         const { part, encoding } = stringPart(value);
-        add(part, path, encoding);
+        add(part, place, encoding);
       }
-    } else if (path.length >= maxJsonDepth) {
+    } else if ((place?.depth ?? 0) >= maxJsonDepth) {
       if (value !== null && typeof value === "object") {
         throw new ProviderRequestError({ code: "invalid_body", message: `The body nests deeper than ${maxJsonDepth} levels.` });
       }
     } else if (Array.isArray(value)) {
+      const depth = (place?.depth ?? 0) + 1;
       for (let index = value.length - 1; index >= 0; index--) {
-        stack.push({ value: value[index], path: [...path, index], key, freeForm });
+        stack.push({ value: value[index], place: { up: place, step: index, depth }, key, freeForm });
       }
     } else if (value !== null && typeof value === "object") {
       const record = value as Record<string, unknown>;
       if (!freeForm && typeof record.type === "string" && rules.opaqueTypes.has(record.type)) continue;
       const payloadType = payloadMediaType(record, key);
-      const entries = Object.entries(record);
-      for (let index = entries.length - 1; index >= 0; index--) {
-        const [childKey, child] = entries[index]!;
-        const childPath = [...path, childKey];
+      const depth = (place?.depth ?? 0) + 1;
+      const keys = Object.keys(record);
+      for (let index = keys.length - 1; index >= 0; index--) {
+        const childKey = keys[index]!;
+        const child = record[childKey];
+        const childPlace: Place = { up: place, step: childKey, depth };
         if (payloadType !== null && childKey === "data" && typeof child === "string") {
           // Pushed as a finished part so it keeps its place in document order.
-          stack.push({ value: child, path: childPath, key: childKey, freeForm, collected: payloadPart(child, payloadType) });
+          stack.push({ value: child, place: childPlace, key: childKey, freeForm, collected: payloadPart(child, payloadType) });
           continue;
         }
-        stack.push({ value: child, path: childPath, key: childKey, freeForm: freeForm || rules.freeFormKeys.has(childKey) });
+        stack.push({ value: child, place: childPlace, key: childKey, freeForm: freeForm || rules.freeFormKeys.has(childKey) });
       }
     }
   }
@@ -201,6 +217,7 @@ function base64Bytes(base64: string): number {
 }
 
 const base64Alphabet = /^[A-Za-z0-9+/]+={0,2}$/;
+const base64Start = /^[A-Za-z0-9+/]{24}/;
 
 /** File signatures that mark a bare base64 string as a file rather than text. */
 const signatures: { mediaType: string; bytes: number[]; offset?: number }[] = [
@@ -219,8 +236,9 @@ export function sniffMediaType(head: Uint8Array): string | null {
 }
 
 function sniffBase64(value: string): string | null {
-  // Short strings are text; the signature check runs before the full-length scan.
-  if (value.length < 64) return null;
+  // Short strings are text; the signature check runs before the full-length scan, and only
+  // on strings that start as base64 does (prose has a space or punctuation within 24 characters).
+  if (value.length < 64 || !base64Start.test(value)) return null;
   const mediaType = sniffMediaType(Buffer.from(value.slice(0, 24), "base64"));
   return mediaType && base64Alphabet.test(value) ? mediaType : null;
 }

@@ -6,7 +6,7 @@
 import { createParser, type EventSourceMessage } from "eventsource-parser";
 import type { MeteredResponse, ResponseMeter } from "@/proxy/providers/types";
 
-/** Beyond this a meter stops reading (and reports what it has): bounds memory per stream. */
+/** Beyond this many characters of a stream's events, or bytes of a JSON body, a meter stops reading (and reports what it has): bounds memory per stream. */
 export const meterLimitChars = 16 * 1024 * 1024;
 
 export interface SseReader {
@@ -67,31 +67,33 @@ function sseMeter(reader: SseReader): ResponseMeter {
 }
 
 function jsonMeter(read: (value: unknown) => MeteredResponse): ResponseMeter {
-  const decoder = new TextDecoder();
-  const pieces: string[] = [];
+  // The bytes are kept and decoded once at the end: a streaming TextDecoder costs more per
+  // chunk than the parse of a whole chat completion.
+  const chunks: Uint8Array[] = [];
   let length = 0;
   let stopped = false;
   return {
     push(chunk) {
       if (stopped) return;
-      const text = decoder.decode(chunk, { stream: true });
-      length += text.length;
+      length += chunk.byteLength;
       if (length > meterLimitChars) {
         stopped = true;
-        pieces.length = 0;
+        chunks.length = 0;
         return;
       }
-      pieces.push(text);
+      chunks.push(chunk);
     },
     finish() {
       if (stopped) return unknownResponse();
-      pieces.push(decoder.decode());
       try {
-        return read(JSON.parse(pieces.join("")));
+        const whole = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+        const text = Buffer.from(whole.buffer, whole.byteOffset, whole.byteLength).toString("utf8");
+        // As TextDecoder decodes: a byte order mark is not part of the text.
+        return read(JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text));
       } catch {
         return unknownResponse();
       } finally {
-        pieces.length = 0;
+        chunks.length = 0;
       }
     },
   };
