@@ -3,10 +3,12 @@
 // path that reads two ways), a body that trickles in is cut off, a token issued a moment
 // ago works at once, and an answer from a model the conduit does not allow is flagged.
 // The inventory refresh is a minute here, so nothing below passes by waiting for it.
+import { randomBytes } from "node:crypto";
 import net from "node:net";
-import OpenAI from "openai";
+import OpenAI, { AzureOpenAI } from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { issueDeviceCredential } from "@/lib/devices/credentials";
+import { loadProviderKeyCipher } from "@/lib/secrets/provider-keys";
 import { recordIdHeader } from "@/proxy/core";
 import { startProxyFixture, type ProxyFixture } from "@/proxy/testing/proxy-fixture";
 import { placesHolding } from "@/proxy/testing/provider-fixtures";
@@ -140,5 +142,43 @@ describe("the model that answered", () => {
     const result = await recordBody({ where: (r) => r.kind === "ai_call_result" && r.body.callRecordId === callRecordId });
     expect(result.model).toBe(answeredModel("gpt-4.1-mini"));
     expect(result).not.toHaveProperty("flags");
+  });
+});
+
+describe("secrets pasted into a prompt, however they are hidden", () => {
+  // aug-wi-copilot's conduit redacts above its level: what reaches the provider shows it.
+  const copilot = () => new AzureOpenAI({ apiKey: f.tokens["aug-wi-copilot"], endpoint: `${f.proxy.url}/azure-openai-weu`, apiVersion: "2024-10-21", deployment: "gpt-4o", maxRetries: 0 });
+
+  it("redacts a stored provider key sent base64-encoded, and a device token split across two messages", async () => {
+    const providerKey = f.providerKeys["anthropic"]!;
+    const deviceToken = f.tokens["aug-pdm-spindle"]!;
+    const cut = 20;
+    const { response } = await copilot()
+      .chat.completions.create({
+        model: "gpt-4o",
+        messages: [
+          { role: "user", content: `Our integration config, base64: ${Buffer.from(`ANTHROPIC_API_KEY=${providerKey}`).toString("base64")}. Why does it fail?` },
+          { role: "user", content: `The spindle app token is ${deviceToken.slice(0, cut)}` },
+          { role: "user", content: `${deviceToken.slice(cut)} and it answers 401.` },
+        ],
+      })
+      .withResponse();
+    const received = f.upstream.requests.at(-1)!.bodyText;
+    for (const hidden of [providerKey, Buffer.from(`ANTHROPIC_API_KEY=${providerKey}`).toString("base64"), deviceToken.slice(0, cut), deviceToken.slice(cut)]) expect(received).not.toContain(hidden);
+    expect(received).toContain("[REDACTED:secret]");
+    const call = await recordBody({ where: (r) => r.id === response.headers.get(recordIdHeader) });
+    expect(call).toMatchObject({ outcome: "redacted", classification: { level: "RESTRICTED", labels: { secret: 2 } } });
+  });
+
+  it("knows the provider keys it holds even when nothing in their shape says key (an Azure key is 32 hex digits)", async () => {
+    const azureKey = randomBytes(16).toString("hex");
+    const destination = await f.db.aiDestination.findUniqueOrThrow({ where: { slug: "azure-openai-weu" } });
+    await f.db.aiDestination.update({ where: { id: destination.id }, data: { apiKeyCiphertext: loadProviderKeyCipher(f.config).encrypt({ destinationId: destination.id, apiKey: azureKey }) } });
+    await f.proxy.runtime.inventory.reload();
+    await copilot().chat.completions.create({ model: "gpt-4o", messages: [{ role: "user", content: `Is ${azureKey} still the right value for the ERP connector?` }] });
+    const received = f.upstream.requests.at(-1)!;
+    expect(received.bodyText).not.toContain(azureKey);
+    expect(received.bodyText).toContain("[REDACTED:secret]");
+    expect(received.headers.get("api-key")).toBe(azureKey);
   });
 });

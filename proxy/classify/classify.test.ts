@@ -13,7 +13,7 @@ import {
   type CustomRule,
   type DataClass,
 } from "@/proxy/classify";
-import { corpus, type CorpusEntry } from "@/proxy/classify/corpus";
+import { corpus, storedProviderKeys, type CorpusEntry, type Evasion } from "@/proxy/classify/corpus";
 import { pathologicalInputs } from "@/proxy/classify/samples";
 
 const classifier = createClassifier({});
@@ -25,11 +25,19 @@ interface Tally {
   falseNegatives: number;
 }
 
+interface Outcome {
+  entry: CorpusEntry;
+  found: Record<string, number>;
+}
+
+// The corpus's stored provider keys are the secrets the proxy would hold for its destinations.
+const corpusClassifier = createClassifier({ knownSecrets: storedProviderKeys });
+const corpusOutcomes: Outcome[] = corpus.map((entry) => ({ entry, found: corpusClassifier.classify({ parts: entry.parts }).labels }));
+
 /** Count-based: per prompt and label, min(expected, found) are true positives. */
-function tally(entries: CorpusEntry[]): Record<BuiltInLabel, Tally> {
+function tally(outcomes: Outcome[]): Record<BuiltInLabel, Tally> {
   const result = Object.fromEntries(builtInLabels.map((l) => [l, { truePositives: 0, falsePositives: 0, falseNegatives: 0 }])) as Record<BuiltInLabel, Tally>;
-  for (const entry of entries) {
-    const { labels } = classifier.classify({ parts: entry.parts });
+  for (const { entry, found: labels } of outcomes) {
     for (const label of builtInLabels) {
       const expected = entry.expected[label] ?? 0;
       const found = labels[label] ?? 0;
@@ -52,37 +60,71 @@ function table(title: string, tallies: Record<BuiltInLabel, Tally>): string {
   return [title, "| label | precision | recall | TP | FP | FN |", "| --- | --- | --- | --- | --- | --- |", ...rows].join("\n");
 }
 
-// Floors each label still meets with two more misses and two more false alarms than
-// today (labels with few examples get lower floors for that reason); taking a detector
-// out drops its label's recall to about 0.
-const floors: Record<BuiltInLabel, { precision: number; recall: number }> = {
-  secret: { precision: 0.9, recall: 0.8 },
-  personal_data: { precision: 0.9, recall: 0.9 },
-  network_identifier: { precision: 0.9, recall: 0.9 },
-  part_number_drawing: { precision: 0.85, recall: 0.75 },
-  ot_asset_tag: { precision: 0.9, recall: 0.9 },
-  recipe_procedure: { precision: 0.8, recall: 0.8 },
-  process_parameter: { precision: 0.9, recall: 0.9 },
-  product_imagery: { precision: 0.8, recall: 0.75 },
-};
+/** Precision and recall of each label in columns, one row per group of prompts. */
+function breakdown(title: string, groups: [string, Outcome[]][]): string {
+  const header = `| group | prompts | ${builtInLabels.join(" | ")} |`;
+  const rows = groups.map(([name, outcomes]) => {
+    const tallies = tally(outcomes);
+    const cells = builtInLabels.map((label) => {
+      const t = tallies[label];
+      return t.truePositives + t.falsePositives + t.falseNegatives === 0 ? "—" : `${precision(t).toFixed(2)} / ${recall(t).toFixed(2)}`;
+    });
+    return `| ${name} | ${outcomes.length} | ${cells.join(" | ")} |`;
+  });
+  return [`${title} (precision / recall; — where the group has none of the label)`, header, `|${" --- |".repeat(builtInLabels.length + 2)}`, ...rows].join("\n");
+}
+
+/** One row per evasion: secrets expected and found, and the prompts where the counts differ. */
+function evasionTable(outcomes: Outcome[]): string {
+  const evasions = [...new Set(outcomes.map((o) => o.entry.adversarial))];
+  const rows = evasions.map((evasion) => {
+    const group = outcomes.filter((o) => o.entry.adversarial === evasion);
+    const expected = group.reduce((sum, o) => sum + (o.entry.expected.secret ?? 0), 0);
+    const found = group.reduce((sum, o) => sum + Math.min(o.found.secret ?? 0, o.entry.expected.secret ?? 0), 0);
+    const falseAlarms = group.reduce((sum, o) => sum + Math.max(0, (o.found.secret ?? 0) - (o.entry.expected.secret ?? 0)), 0);
+    const wrong = group.filter((o) => builtInLabels.some((l) => (o.found[l] ?? 0) !== (o.entry.expected[l] ?? 0))).map((o) => o.entry.id);
+    return `| ${evasion} | ${group.length} | ${found} of ${expected} | ${falseAlarms} | ${wrong.join(" ") || "—"} |`;
+  });
+  return ["Adversarial prompts per evasion:", "| evasion | prompts | secrets found | false secrets | prompts with any count wrong |", "| --- | --- | --- | --- | --- |", ...rows].join("\n");
+}
+
+// Each label must reach this precision and this recall over the whole corpus.
+const floor = 0.95;
 
 describe("the labelled corpus of OT prompts", () => {
-  it("holds at least 80 prompts in English, German and Portuguese, a fifth of them with nothing to find", () => {
-    expect(corpus.length).toBeGreaterThanOrEqual(80);
+  it("holds at least 300 prompts, a sizeable share in German and Portuguese, a fifth of them with nothing to find", () => {
+    expect(corpus.length).toBeGreaterThanOrEqual(300);
     expect(new Set(corpus.map((e) => e.id)).size).toBe(corpus.length);
-    for (const language of ["en", "de", "pt"] as const) expect(corpus.filter((e) => e.language === language).length).toBeGreaterThanOrEqual(10);
+    for (const language of ["de", "pt"] as const) expect(corpus.filter((e) => e.language === language).length).toBeGreaterThanOrEqual(60);
     expect(corpus.filter((e) => Object.keys(e.expected).length === 0).length).toBeGreaterThanOrEqual(corpus.length / 5);
     for (const label of builtInLabels) expect(corpus.some((e) => (e.expected[label] ?? 0) > 0)).toBe(true);
   });
 
-  it("meets the precision and recall floor of every label", () => {
-    const all = tally(corpus);
+  it("hides a secret in every evasion at least twice, and baits with harmless look-alikes", () => {
+    const evasions: Evasion[] = ["split-parts", "split-messages", "base64", "base64url", "hex", "percent", "zero-width", "confusable", "device-token", "operator-assertion", "stored-provider-key"];
+    for (const evasion of evasions) expect(corpus.filter((e) => e.adversarial === evasion && e.expected.secret === 1).length, evasion).toBeGreaterThanOrEqual(2);
+    expect(corpus.filter((e) => e.adversarial === "bait" && !e.expected.secret).length).toBeGreaterThanOrEqual(10);
+  });
+
+  it(`reaches ${floor} precision and ${floor} recall for every label`, () => {
+    const all = tally(corpusOutcomes);
+    const of = (keep: (e: CorpusEntry) => boolean) => corpusOutcomes.filter((o) => keep(o.entry));
     console.log(`${table(`Precision and recall per label, ${corpus.length} prompts (count-based):`, all)}\n`);
-    const heldOut = corpus.filter((e) => e.heldOut);
-    console.log(`${table(`Of which held out (${heldOut.length} prompts written after tuning):`, tally(heldOut))}\n`);
+    console.log(
+      `${breakdown("Per language and part of the corpus", [
+        ["en", of((e) => e.language === "en")],
+        ["de", of((e) => e.language === "de")],
+        ["pt", of((e) => e.language === "pt")],
+        ["held out, round 1", of((e) => e.heldOut === 1)],
+        ["held out, round 2", of((e) => e.heldOut === 2)],
+        ["adversarial", of((e) => e.adversarial !== undefined)],
+        ["all but adversarial", of((e) => e.adversarial === undefined)],
+      ])}\n`,
+    );
+    console.log(`${evasionTable(of((e) => e.adversarial !== undefined))}\n`);
     const belowFloor = builtInLabels.flatMap((label) => [
-      ...(precision(all[label]) < floors[label].precision ? [`${label} precision ${precision(all[label]).toFixed(3)} < ${floors[label].precision}`] : []),
-      ...(recall(all[label]) < floors[label].recall ? [`${label} recall ${recall(all[label]).toFixed(3)} < ${floors[label].recall}`] : []),
+      ...(precision(all[label]) < floor ? [`${label} precision ${precision(all[label]).toFixed(3)}`] : []),
+      ...(recall(all[label]) < floor ? [`${label} recall ${recall(all[label]).toFixed(3)}`] : []),
     ]);
     expect(belowFloor).toEqual([]);
   });

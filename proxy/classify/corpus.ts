@@ -1,61 +1,77 @@
-// A labelled corpus of realistic OT prompts for measuring precision and recall per label.
-// Secrets, names and addresses in it are made up.
+// A labelled corpus of realistic OT prompts for measuring precision and recall per label,
+// in the plants' three languages (English, German, Portuguese). Entries are in this file
+// and in corpus-de.ts, corpus-pt.ts, corpus-en.ts and corpus-adversarial.ts. Secrets,
+// names and addresses in it are made up.
 //
 // How the expected counts are decided (the conventions an annotator follows, written
 // before the detectors were tuned and kept when a detector disagrees):
 //  - personal_data: one per e-mail address, phone number, IBAN (valid checksum only),
 //    badge or employee id, and person name (given name + surname, or honorific + surname).
 //  - secret: one per secret value (a token, a password, a key block); a user name is not one.
+//    The product's own device tokens (cl_dev_...), operator assertions and the plant's
+//    stored provider keys are secrets like any other.
 //  - network_identifier: one per IP address or CIDR block, MAC address, and internal host
 //    name (including the host of a URL); public host names do not count.
 //  - ot_asset_tag: one per occurrence of an instrument or equipment tag, plant asset id,
 //    PLC address or block, Modbus register (a register range is one), OPC UA node id,
-//    historian tag path. Product model names (S7-1500, G120) do not count.
+//    historian tag path. Product model names (S7-1500, G120) do not count. An equipment
+//    tag counts whatever its number of letters and digits (P-12, V-07, M-33, MX-4); shelf,
+//    bin and room locations (shelf B-12, Room C-14), grades and types (B-20 biodiesel),
+//    aircraft (F-35), paper sizes (A-4) and the ids of recipes, formulations and
+//    procedures (recipe RX-55, WPS-114) are not tags.
 //  - process_parameter: one per set point, limit, tolerance or operating condition with
-//    a process unit; a range, a change "from X to Y" in one unit, or a value with its
-//    tolerance is one. Values in everyday units (mm, s, A, V, %, kg) count only when they
-//    are stated as a set point, limit, tolerance or recipe/procedure step value, not when
-//    they are a reading, a dimension or a rating. Unit conversions do not count.
+//    a process unit; a range, a change "from X to Y" ("von X auf Y", "de X para Y") in one
+//    unit, or a value with its tolerance is one. Values in everyday units (mm, s, A, V, %,
+//    kg, l) count only when they are stated as a set point, limit, tolerance or
+//    recipe/procedure step value, not when they are a reading, a dimension or a rating.
+//    A mix ratio written as a ratio ("100:35 by weight", "Mischungsverhältnis 100:35",
+//    "proporção de mistura 100:35") is one; amounts listed one by one ("120 kg resin,
+//    35 kg pigment", "60 % Polyol, 40 % Isocyanat", "70 partes de resina") count one each.
+//    Unit conversions do not count.
 //  - recipe_procedure: one per recipe or step-by-step procedure actually given (not a
-//    question about one, not a list of questions or of things already tried).
+//    question about one, not a list of questions or of things already tried), in any of
+//    the three languages. A procedure is a work instruction, SOP, lockout, start-up or
+//    changeover sequence of at least three steps (numbered, "Step 1" / "Schritt 1" /
+//    "Passo 1" / "Etapa 1", or "first ... then ... finally"). A recipe is given when the
+//    text states
+//      * the values of a named recipe, formulation, batch sheet or recipe step or phase,
+//        even a single one ("set TIC-12 to 185 °C at step 4 of recipe RX-55", "Schritt 4
+//        von Rezept RZ-17: 185 °C", "passo 4 da receita RX-55: 185 °C"), or
+//      * at least two process steps with their quantities, whatever the tense: mix ratio
+//        or amounts, dosing, degassing, pouring, curing, dwell or hold, ramps, heating,
+//        quenching, tempering ("mix 100:35 by weight, cure 2 h at 80 °C then 4 h at
+//        120 °C"; "Mischungsverhältnis 100:35, 2 h bei 80 °C aushärten"; "Rezept, Charge,
+//        Haltezeit, Gießen, Rampe"; "receita, lote, proporção de mistura, tempo de
+//        permanência, cura, vazamento, patamar, rampa").
+//    One block given in one stretch of text is one, however many steps it has; two named
+//    recipes are two. Not a recipe: a single value or a single step without a named
+//    recipe ("the dryer runs at 80 °C"), parameter changes tried while troubleshooting,
+//    readings and logs, a question asking for a recipe.
 //  - part_number_drawing: one per part, material or drawing number (with its revision),
 //    and one per CAD file.
 //  - product_imagery: one per image part, image file or camera frame.
-import type { BuiltInLabel } from "@/proxy/classify/labels";
-import type { ContentPart } from "@/proxy/classify/types";
+//  - Encoded or disguised text is annotated as what it decodes to or reads as: base64,
+//    base64url, hex and percent-encoding, zero-width characters, look-alike letters from
+//    other scripts, a value split across two parts or two messages (one secret, not two).
+//    A token is one secret whatever it carries: the e-mail inside an operator assertion is
+//    not counted again. Hashes, UUIDs, commit ids and encoded harmless text are nothing.
+import { corpusAdversarial } from "@/proxy/classify/corpus-adversarial";
+import { corpusDe } from "@/proxy/classify/corpus-de";
+import { call, heldOut, prompt, type CorpusEntry } from "@/proxy/classify/corpus-entry";
+import { corpusEn } from "@/proxy/classify/corpus-en";
+import { corpusPt } from "@/proxy/classify/corpus-pt";
 
-export interface CorpusEntry {
-  id: string;
-  scenario: "maintenance" | "quality" | "scheduling" | "anomaly" | "configuration" | "general";
-  language: "en" | "de" | "pt";
-  parts: ContentPart[];
-  expected: Partial<Record<BuiltInLabel, number>>;
-  /** Written after the detectors were tuned on the other entries, and not tuned to. */
-  heldOut?: true;
-}
+export type { CorpusEntry, Evasion } from "@/proxy/classify/corpus-entry";
+export { storedProviderKeys } from "@/proxy/classify/corpus-adversarial";
 
-type Scenario = CorpusEntry["scenario"];
-type Language = CorpusEntry["language"];
-
-function prompt(id: string, scenario: Scenario, language: Language, text: string, expected: CorpusEntry["expected"]): CorpusEntry {
-  return { id, scenario, language, parts: [{ kind: "text", text }], expected };
-}
-
-function call(id: string, scenario: Scenario, language: Language, parts: ContentPart[], expected: CorpusEntry["expected"]): CorpusEntry {
-  return { id, scenario, language, parts, expected };
-}
-
-function heldOut(entry: CorpusEntry): CorpusEntry {
-  return { ...entry, heldOut: true };
-}
-
-export const corpus: CorpusEntry[] = [
+const corpusFirst: CorpusEntry[] = [
   // Maintenance copilot
   prompt("m01", "maintenance", "en", "Pump P-101 on line 3 trips on high vibration after about 40 minutes. Bearing temperature climbs to 78 °C before the trip. Suggest likely causes.", { ot_asset_tag: 1, process_parameter: 1 }),
   prompt("m02", "maintenance", "en", "FIC-101 oscillates around its setpoint of 12.5 m³/h. Controller gains are Kp 0.8, Ti 30 s. Should I detune it or check the valve FV-101 for stiction?", { ot_asset_tag: 2, process_parameter: 2 }),
   prompt("m03", "maintenance", "en", "TT-4711A reads about 3 K higher than TT-4711B since the sensor swap on 12.03.2025. Is drift or wiring more likely?", { ot_asset_tag: 2 }),
   prompt("m04", "maintenance", "en", "Draft a work instruction for replacing the mechanical seal on a cooling water pump. Keep it under 10 steps and use simple English for shift leads.", {}),
-  prompt("m05", "maintenance", "de", "Die Pumpe P-2203 läuft mit 1450 U/min, der Förderdruck ist von 4,5 bar auf 3,1 bar gefallen. Was soll der Werker zuerst prüfen?", { ot_asset_tag: 1, process_parameter: 3 }),
+  // Re-annotated for issue 16 (was 3): "von 4,5 bar auf 3,1 bar" is a change from X to Y, one by the conventions.
+  prompt("m05", "maintenance", "de", "Die Pumpe P-2203 läuft mit 1450 U/min, der Förderdruck ist von 4,5 bar auf 3,1 bar gefallen. Was soll der Werker zuerst prüfen?", { ot_asset_tag: 1, process_parameter: 2 }),
   prompt("m06", "maintenance", "pt", "A bomba B-301 do forno 2 está a vibrar a 9,2 mm/s. O limite de alarme é 7,1 mm/s. Que verificações recomendas?", { ot_asset_tag: 1, process_parameter: 2 }),
   prompt("m07", "maintenance", "en", "Operator Maria Santos reported that press PR-07 stopped with fault F0002 at 06:40. Her badge number is 40417. What does F0002 mean on a SINAMICS G120?", { personal_data: 2, ot_asset_tag: 1 }),
   prompt("m08", "maintenance", "en", "Compressor K-101 discharge pressure 8.9 bar (alarm high 9.0 bar), discharge temperature 104 °C, motor 1480 rpm. The isolation forest scores it 0.87. Real problem or sensor noise?", { ot_asset_tag: 1, process_parameter: 4 }),
@@ -68,7 +84,8 @@ export const corpus: CorpusEntry[] = [
   prompt("m15", "maintenance", "en", "Setpoint for TIC-205 is 185 °C ± 2 K; the operator Luís Costa changed it to 192 °C at 04:10 without a work order. Draft an incident note.", { ot_asset_tag: 1, process_parameter: 2, personal_data: 1 }),
   prompt("m16", "maintenance", "en", "Tighten the flange bolts on HX-3001 to 85 Nm in a star pattern. Is that enough for a PN16 flange with a graphite gasket?", { ot_asset_tag: 1, process_parameter: 1 }),
   prompt("m17", "maintenance", "en", "Adjust the proximity sensor so the gap stays between 0.8 and 1.2 mm, then check that ZS-114 switches reliably.", { process_parameter: 1, ot_asset_tag: 1 }),
-  prompt("m18", "maintenance", "de", "Bitte erkläre den Regelkreis LIC-3001 und LV-3001. Der Füllstand schwankt zwischen 40 % und 60 %, obwohl der Sollwert 50 % ist.", { ot_asset_tag: 2, process_parameter: 2 }),
+  // Re-annotated for issue 16 (was 2): the level swinging between 40 % and 60 % is a reading in an everyday unit; the set point counts.
+  prompt("m18", "maintenance", "de", "Bitte erkläre den Regelkreis LIC-3001 und LV-3001. Der Füllstand schwankt zwischen 40 % und 60 %, obwohl der Sollwert 50 % ist.", { ot_asset_tag: 2, process_parameter: 1 }),
   prompt("m19", "maintenance", "en", "Things I already tried: 1. Restarted the HMI. 2. Swapped the Ethernet cable. 3. Checked the 24 V supply. What should I try next?", {}),
   prompt("m20", "maintenance", "pt", "O operador João Pereira (n.º mecanográfico 20931) reportou uma fuga de óleo na prensa PH-12. Contacto: 912 345 678.", { personal_data: 3, ot_asset_tag: 1 }),
   prompt("m21", "maintenance", "de", "Herr Schneider aus der Instandhaltung hat die Störung an Roboter R-4410 quittiert. Seine Durchwahl ist 0821 555-2317.", { personal_data: 2, ot_asset_tag: 1 }),
@@ -259,3 +276,5 @@ export const corpus: CorpusEntry[] = [
   heldOut(prompt("h29", "anomaly", "en", "Alarm AH-4410 'high bearing temperature' fired 14 times last night. Threshold is 85 °C. Tune the deadband?", { ot_asset_tag: 1, process_parameter: 1 })),
   heldOut(prompt("h30", "scheduling", "en", "Plan maintenance windows: line 1 every 4 weeks, line 2 every 6 weeks, avoid week 52.", {})),
 ];
+
+export const corpus: CorpusEntry[] = [...corpusFirst, ...corpusEn, ...corpusDe, ...corpusPt, ...corpusAdversarial];

@@ -97,6 +97,7 @@ describe("personal data", () => {
     ["Operator Maria Santos reported", "personal_data: Maria Santos"],
     ["O operador João Pereira reportou", "personal_data: João Pereira"],
     ["Dear Luís Costa,", "personal_data: Luís Costa"],
+    ["Sie ist unter 0731 123-4567 erreichbar.", "personal_data: 0731 123-4567"],
   ])("finds %j", (text, expected) => {
     expect(found(text, "personal_data")).toEqual([expected]);
   });
@@ -197,6 +198,12 @@ describe("OT asset and tag identifiers", () => {
     ["tag AUG.L3.PR04.Hydraulic.Pressure.PV spikes", "ot_asset_tag: AUG.L3.PR04.Hydraulic.Pressure.PV"],
     ['{"tag":"PT-3002","from":"-1h"}', "ot_asset_tag: PT-3002"],
     ["Equipment-Nr. 10004711 prüfen", "ot_asset_tag: 10004711"],
+    ["Motor M-33 tripped", "ot_asset_tag: M-33"],
+    ["Ventil V-07 schließt nicht", "ot_asset_tag: V-07"],
+    ["a bomba B-14 vibra", "ot_asset_tag: B-14"],
+    ["Freischaltung Mischer MX-4 vor dem Reinigen", "ot_asset_tag: MX-4"],
+    ["a misturadora MX-2 parou", "ot_asset_tag: MX-2"],
+    ["set TIC-12 at step 4 of recipe RX-55", "ot_asset_tag: TIC-12"],
   ])("finds %j", (text, expected) => {
     expect(found(text, "ot_asset_tag")).toEqual([expected]);
   });
@@ -216,6 +223,15 @@ describe("OT asset and tag identifiers", () => {
     "Drawing DB100 shows it",
     "register 5 complaints",
     "Z-4711-0815 is a drawing",
+    "Print it on A-4 paper for the Q-1 review",
+    "brackets for the F-35 programme",
+    "The spare motor is on shelf B-12 in the stores",
+    "Room C-14 is booked; Regal A-12 ist leer",
+    "grade B-20 biodiesel and vitamin B-12",
+    "Rezept RZ-17, receita RX-55, recipe no. 7",
+    "Welding procedure WPS-114",
+    "The switch is a SCALANCE XC208",
+    "zone 1, line 2 and the A-4 form",
   ])("leaves alone %j", (text) => {
     expect(found(text, "ot_asset_tag")).toEqual([]);
   });
@@ -243,6 +259,13 @@ describe("process parameters", () => {
     ["Ebenheit max. 0,05 mm", ["process_parameter: 0,05 mm"]],
     ["runs a 38 s cycle time", ["process_parameter: 38 s"]],
     ["Welding parameters: 24.5 V, 210 A.", ["process_parameter: 24.5 V", "process_parameter: 210 A"]],
+    ["mix resin and hardener 100:35 by weight", ["process_parameter: 100:35"]],
+    ["Mischungsverhältnis Harz zu Härter 100:35", ["process_parameter: 100:35"]],
+    ["proporção resina:endurecedor 2:1 em peso", ["process_parameter: 2:1"]],
+    ["von 160 bar auf 180 bar verstellt", ["process_parameter: 160 bar auf 180 bar"]],
+    ["caiu de 12 bar para 9,5 bar", ["process_parameter: 12 bar para 9,5 bar"]],
+    ["Rampa de 50 °C/h até 600 °C", ["process_parameter: 50 °C/h", "process_parameter: 600 °C"]],
+    ["densidade alvo 1,78 g/cm³", ["process_parameter: 1,78 g/cm³"]],
   ])("finds %j", (text, expected) => {
     expect(found(text, "process_parameter")).toEqual(expected);
   });
@@ -259,6 +282,9 @@ describe("process parameters", () => {
     "Plan for 2025-11-03 09:00-12:00 CET.",
     "a chamfer of 0.5 x 45°",
     "às 14h na sala 2",
+    "The mixer restarts at 14:30, the ratio review is at 10:30.",
+    "Der Füllstand schwankt zwischen 40 % und 60 %.",
+    "A corrente oscila entre 18 A e 26 A.",
   ])("leaves alone %j", (text) => {
     expect(found(text, "process_parameter")).toEqual([]);
   });
@@ -272,6 +298,16 @@ describe("recipes and procedures", () => {
     "Procedimento de bloqueio: 1. Avisar o chefe. 2. Parar a prensa. 3. Colocar cadeado.",
     "Arbeitsanweisung: Schritt 1: stoppen. Schritt 2: Druck ablassen. Schritt 3: Filter tauschen.",
     "1. Heat to 85 °C. 2. Hold 45 min at 85 °C. 3. Cool to 40 °C.",
+    "Mix resin and hardener 100:35 by weight, cure 2 h at 80 °C then 4 h at 120 °C.",
+    "Please set TIC-12 to 185 °C at step 4 of recipe RX-55.",
+    "For the bushings we pour at 1150 °C, hold the mould closed for 90 s, then quench in water at 40 °C.",
+    "10 min bei 20 mbar entgasen, bei 40 °C vergießen, dann 2 h bei 80 °C aushärten.",
+    "Die Charge wurde 2 h bei 80 °C vorgehärtet und danach 4 h bei 150 °C nachgehärtet.",
+    "In Schritt 4 von Rezept RZ-17 steht der Sollwert auf 185 °C.",
+    "No passo 4 da receita RX-55 o setpoint do TIC-12 é 185 °C.",
+    "O forno manteve 650 °C durante 3 h e depois arrefeceu a 50 °C/h até 300 °C.",
+    "Etapa 1: aplicar desmoldante. Etapa 2: pré-aquecer o molde a 60 °C. Etapa 3: vazar a mistura.",
+    "To change the nozzle: first let the barrel cool below 50 °C, then remove the heater band, then unscrew the nozzle, and finally fit the new one.",
   ])("finds one block in %j", (text) => {
     expect(found(text, "recipe_procedure")).toHaveLength(1);
   });
@@ -296,8 +332,28 @@ describe("recipes and procedures", () => {
     "Things I tried: 1. Restarted the HMI. 2. Swapped the cable. 3. Checked the supply.",
     "For the audit: 1. Who approves recipes? 2. Where are versions kept? 3. How long are batch records kept?",
     "The recipe files are on the server; steps 1 and 2 are done.",
+    "What cure schedule would you recommend for a two-part epoxy potting compound?",
+    "Qual é a temperatura de cura recomendada para uma tinta epóxi bicomponente?",
+    "The dryer runs at 80 °C. Is that enough for PA6 granulate?",
+    "Heat exchanger outlet 65 °C, cooling water inlet 28 °C.",
+    "Things we already tried: raised the melt to 295 °C, held 8 s longer, cooled the mould to 40 °C.",
+    "Wir haben schon versucht: Massetemperatur von 240 °C auf 250 °C erhöht, 5 s länger gehalten.",
+    "First the HMI froze, then the PLC lost its connection, then the drive tripped.",
+    "Our customer asks us to share the recipe for the coating.",
   ])("leaves alone %j", (text) => {
     expect(found(text, "recipe_procedure")).toEqual([]);
+  });
+
+  it("spans a recipe fragment from its first action to the last quantity of its sentence", () => {
+    const text = "Mix resin and hardener 100:35 by weight, cure 2 h at 80 °C then 4 h at 120 °C. Why do the boards crack?";
+    expect(found(text, "recipe_procedure")).toEqual(["recipe_procedure: Mix resin and hardener 100:35 by weight, cure 2 h at 80 °C then 4 h at 120 °C"]);
+    expect(found(text, "process_parameter")).toHaveLength(5);
+  });
+
+  it("spans a named recipe step from the step to its last quantity", () => {
+    const text = "Please set TIC-12 to 185 °C at step 4 of recipe RX-55 and report back.";
+    expect(found(text, "recipe_procedure")).toEqual(["recipe_procedure: 185 °C at step 4 of recipe RX-55"]);
+    expect(found("Rezept RZ-17: 185 °C, danach prüfen.", "recipe_procedure")).toEqual(["recipe_procedure: Rezept RZ-17: 185 °C"]);
   });
 });
 
@@ -314,6 +370,13 @@ describe("part numbers and drawings", () => {
     ["Sachnummer: A2V-118-004", "part_number_drawing: A2V-118-004"],
   ])("finds %j", (text, expected) => {
     expect(found(text, "part_number_drawing")).toEqual([expected]);
+  });
+
+  it("finds a second number of the same shape as a cued one", () => {
+    expect(found("ref. 33.1047.22 is out of stock; can we use 33.1047.23 instead? Order 4500123456.", "part_number_drawing")).toEqual([
+      "part_number_drawing: 33.1047.22",
+      "part_number_drawing: 33.1047.23",
+    ]);
   });
 
   it.each([

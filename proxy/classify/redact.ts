@@ -1,6 +1,8 @@
 // Replaces the found spans with typed placeholders before the request is forwarded.
 // Overlapping spans become one placeholder named after the highest-level label among
-// them; a finding on a whole part (an image, a CAD file) replaces the whole part.
+// them; a finding on a whole part (an image, a CAD file) replaces the whole part. A
+// secret split across parts comes as one finding per part (sharing a `group`), so each
+// part gets its own placeholder and no piece of the secret is forwarded.
 import { compareDataClass } from "@/proxy/classify/data-class";
 import type { ContentPart, Finding } from "@/proxy/classify/types";
 

@@ -59,5 +59,11 @@ export function pathologicalInputs(options: { characters: number }): Record<stri
     "units without numbers": fill("°C bar "),
     "url schemes": fill("http://a:"),
     "whitespace": fill(" \n\t"),
+    "recipe steps": fill("cure 2 h at 80 °C, "),
+    "verb-last steps": fill("2 h bei 80 °C 4 h "),
+    "named recipe steps": fill("step 4 of recipe RX-55 "),
+    "mix ratios": fill("mix 1:2:"),
+    "first then": fill("To do: first then "),
+    "short tags": fill("pump P-1 "),
   };
 }

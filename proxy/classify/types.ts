@@ -36,12 +36,18 @@ export interface Finding {
   label: string;
   /** The label's level, so a conduit policy can act on the findings above its limit. */
   level: DataClass;
+  /**
+   * Present only on the pieces of one finding that spans parts (a key split over two
+   * messages): one piece per part, the same group on each, counted once in `labels`.
+   * Numbered from 0 within one Classification.
+   */
+  group?: number;
 }
 
 export interface Classification {
   /** The highest level among the labels found; PUBLIC when nothing was found. */
   level: DataClass;
-  /** Label -> number of findings; labels with no finding are absent. */
+  /** Label -> number of findings (the pieces of one group count once); labels with no finding are absent. */
   labels: Record<string, number>;
   /** Sorted by part, then start. */
   findings: Finding[];

@@ -1,9 +1,11 @@
 // OT asset and tag identifiers: ISA-5.1 instrument and equipment tags (FIC-101,
-// TT-4711A, P-101), plant asset ids (AUG-CNC-07), PLC addresses (S7 DB10.DBX4.1,
+// TT-4711A, P-101, P-12), plant asset ids (AUG-CNC-07), PLC addresses (S7 DB10.DBX4.1,
 // IEC 61131-3 %MW100), Modbus register references, OPC UA node ids and historian tag
 // paths. Standards, model numbers and units that share the letters-digits shape
-// (ISO-9001, RS-485, PT100, KTP700) are excluded by name.
-import { firstMatch, isWordCode, runStart } from "@/proxy/classify/detectors/text";
+// (ISO-9001, RS-485, PT100, KTP700) are excluded by name; the ids of recipes and
+// procedures (recipe RX-55, WPS-114) and places (shelf B-12, Halle C-14) by the word
+// before them.
+import { firstMatch, isLetterCode, isWordCode, runStart } from "@/proxy/classify/detectors/text";
 import type { Detector, SpanSink } from "@/proxy/classify/detectors/sink";
 
 // Letter groups that, in front of digits, name a standard, a product family, a unit or a ticket rather than an asset.
@@ -11,12 +13,51 @@ const notTagLetters = new Set(
   `ISO IEC EN DIN RFC CVE CWE ISA NIS GPT SHA AES RSA TLS SSL UTF RS RJ IP KW CW FY PN DN SN CE UL VDE VDI ASME ANSI API
   NFPA NE SIL PL SL CAT USB DDR EUR USD CHF GBP BRL COVID HTTP HTTPS TCP UDP PM ATEX IEEE ETSI NAMUR ID NR NO PO SO WO INC
   CHG REQ SAP CPU GPU RAM ROM MB GB KB TB ISBN DB FB FC OB MW MD IPC KTP TP MP CP IM SM CM CU ET AISI ST EAN GTIN LOT
-  BATCH ART REF DWG DRG ZNR MAT NIST CIS OWASP GDPR DSGVO UN EU AG GMBH SA LDA IFRS VAT CO`.split(/\s+/),
+  BATCH ART REF DWG DRG ZNR MAT NIST CIS OWASP GDPR DSGVO UN EU AG GMBH SA LDA IFRS VAT CO WPS WPQR PQR SOP`.split(/\s+/),
 );
-// Resistance thermometer types look exactly like pressure transmitter tags.
-const notTags = new Set(["PT100", "PT500", "PT1000", "NI100", "NI1000"]);
+// Resistance thermometer types look exactly like pressure transmitter tags; aircraft,
+// fuels and summits look like one-letter equipment tags.
+const notTags = new Set(["PT100", "PT500", "PT1000", "NI100", "NI1000", "F15", "F16", "F18", "F22", "F35", "B52", "C17", "E10", "E85", "G20"]);
+// Without a hyphen these are switch families (SCALANCE XC208, XB005), not tags.
+const notTagLettersWithoutHyphen = new Set(["XC", "XB", "XR", "XM", "XP"]);
+// An identifier right after these words names a recipe, a procedure or a place, not
+// equipment (plurals are read as their singular).
+const notEquipmentWords = new Set(
+  `recipe rezept rezeptur receita formulation formulierung formulação formulacao procedure procedimento verfahren program programme
+  programm programa shelf rack bin row aisle bay room hall gate locker grade type class size vitamin regal fach lagerplatz halle raum
+  gang tor sorte typ klasse größe güte prateleira estante sala corredor pavilhão armário classe tipo grau tamanho`.split(/\s+/),
+);
+// A short tag ("MX-4", "K-7") counts right after the name of the equipment it tags.
+const equipmentWords = new Set(
+  `pump valve motor compressor fan mixer agitator tank vessel reactor dryer drier filter blower press presse robot oven furnace kiln
+  extruder conveyor boiler exchanger centrifuge mill pumpe pumpen ventil ventile motoren kompressor kompressoren verdichter lüfter
+  ventilator ventilatoren gebläse mischer rührwerk rührwerke rührer behälter reaktor reaktoren trockner filtern pressen roboter ofen
+  öfen kessel wärmetauscher zentrifuge zentrifugen mühle mühlen bomba válvula motores compressores ventilador ventiladores misturador
+  misturadora agitador tanque reservatório reator secador filtro prensa robô forno extrusora transportador caldeira permutador
+  centrífuga moinho`.split(/\s+/),
+);
 
-const isaTag = /\b(?:\d{1,3}-)?([A-Z]{1,4})(-?)(\d{2,5})[A-Z]{0,2}(?![\w]|[-/.]\d)/g;
+/** The word before `index` in lower case, over a "no." or "#" between them: "recipe no. 5" -> "recipe". */
+function wordBefore(text: string, index: number): string {
+  let end = index;
+  while (end > 0 && index - end < 4 && text[end - 1] === " ") end--;
+  const last = text[end - 1];
+  if (last === "." || last === "#" || last === "º") {
+    const number = /(?:^|\s)(?:no\.|nr\.|n\.º|#)$/i.exec(text.slice(Math.max(0, end - 5), end));
+    if (number) end -= number[0].trimStart().length;
+  }
+  while (end > 0 && index - end < 12 && text[end - 1] === " ") end--;
+  const start = runStart({ text, index: end, limit: 20, accept: isLetterCode });
+  if (start > 0 && isLetterCode(text.charCodeAt(start - 1))) return "";
+  return text.slice(start, end).toLowerCase();
+}
+
+/** The word or its singular ("pumps", "presses", "bombas") is in `words`. */
+function isOneOf(words: ReadonlySet<string>, word: string): boolean {
+  return words.has(word) || (word.endsWith("s") && (words.has(word.slice(0, -1)) || words.has(word.slice(0, -2))));
+}
+
+const isaTag = /\b(?:\d{1,3}-)?([A-Z]{1,4})(-?)(\d{1,5})[A-Z]{0,2}(?![\w]|[-/.]\d)/g;
 const plantAssetId = /(?<![\w-])([A-Z]{2,5})(?:-[A-Z0-9]{1,6}){2,4}(?![\w-])/g;
 
 const iecAddress = /(?<![\w%])(?:%[IQM][XBWDL]?\d{1,5}(?:\.\d{1,2})?|DB\d{1,5}\.DB[XBWD]\d{1,5}(?:\.[0-7])?|M[BWD]\d{2,5}|P[IQEA][BWD]\d{1,5})(?![\w]|\.\d)/g;
@@ -79,9 +120,13 @@ function findModbusRegisters(text: string, sink: SpanSink): void {
   for (let m = firstMatch(modbusNumber, text); m; m = modbusNumber.exec(text)) claimTag(sink, m.index, m[0]);
 }
 
+function namesNoEquipment(text: string, index: number): boolean {
+  return isOneOf(notEquipmentWords, wordBefore(text, index));
+}
+
 function findTags(text: string, sink: SpanSink): void {
   for (let m = firstMatch(plantAssetId, text); m; m = plantAssetId.exec(text)) {
-    if (!notTagLetters.has(m[1] ?? "") && /\d/.test(m[0])) claimTag(sink, m.index, m[0]);
+    if (!notTagLetters.has(m[1] ?? "") && /\d/.test(m[0]) && !namesNoEquipment(text, m.index)) claimTag(sink, m.index, m[0]);
   }
   for (let m = firstMatch(isaTag, text); m; m = isaTag.exec(text)) {
     const before = text.charCodeAt(m.index - 1);
@@ -91,9 +136,12 @@ function findTags(text: string, sink: SpanSink): void {
     const digits = m[3] ?? "";
     if (notTagLetters.has(letters) || notTags.has(letters + digits)) continue;
     // "FIC101" needs two letters and three digits; a one-letter equipment tag needs its
-    // hyphen ("P-101", "P-04") so that fault codes like F0002 stay out.
-    if (!hyphen && (letters.length < 2 || digits.length < 3)) continue;
-    if (letters.length === 1 && (!hyphen || (digits.length < 3 && !digits.startsWith("0")))) continue;
+    // hyphen ("P-101", "P-12") so that fault codes like F0002 stay out.
+    if (!hyphen && (letters.length < 2 || digits.length < 3 || notTagLettersWithoutHyphen.has(letters))) continue;
+    if (letters.length === 1 && !hyphen) continue;
+    // One digit is too short to tell from "A-4" or "Q-1" without the equipment's name: "Mischer MX-4".
+    if (digits.length === 1 && (!hyphen || !isOneOf(equipmentWords, wordBefore(text, m.index)))) continue;
+    if (namesNoEquipment(text, m.index)) continue;
     claimTag(sink, m.index, m[0]);
   }
 }

@@ -23,6 +23,9 @@ const internationalPhone = /(?<![\w+])\+\d{1,3}(?:[ \-/]?\(0\))?(?:[ \-/]?\d){6,
 const cuedPhone =
   /\b(tel(?:efon|efone|ephone)?|phone|mobile?|mobil|handy|cell|fax|durchwahl|nebenstelle|telem[óo]vel|contacto|contact|call|ring|ligar para|ext|extension)\b\.?[^\n\d+]{0,24}?(\(?\d[\d \-/()]{2,18}\d)/gi;
 const extensionCues = new Set(["durchwahl", "nebenstelle", "ext", "extension"]);
+// Without a cue, a German number shows itself by its area code and a hyphenated
+// extension or a second group: "0731 123-4567", "0821 555 0193".
+const nationalPhone = /(?<![\w.,+/-])0\d{2,4}[ /]\d{2,8}[ -]\d{2,5}(?![\w]|[.,:]\d)/g;
 const dateLike = /^(?:\d{4}-\d{2}-\d{2}|\d{1,2}[./-]\d{1,2}[./-]\d{2,4})$/;
 
 // Most prompts name no badge; the cheap cue check spares them the full pattern.
@@ -116,6 +119,10 @@ function findPhones(text: string, sink: SpanSink): void {
       const digits = digitCount(m[0]);
       if (digits >= 8 && digits <= 15) sink.claim({ label: "personal_data", start: m.index, end: m.index + m[0].length });
     }
+  }
+  for (let m = firstMatch(nationalPhone, text); m; m = nationalPhone.exec(text)) {
+    const digits = digitCount(m[0]);
+    if (digits >= 9 && digits <= 13) sink.claim({ label: "personal_data", start: m.index, end: m.index + m[0].length });
   }
   for (let m = firstMatch(cuedPhone, text); m; m = cuedPhone.exec(text)) {
     const number = (m[2] ?? "").trimEnd();

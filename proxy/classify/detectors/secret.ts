@@ -1,8 +1,10 @@
-// Secrets and credentials: key blocks, tokens of known shapes, passwords named as such,
-// credentials inside URLs. The span is the secret value itself, so a redacted prompt
-// still reads "password=[REDACTED:secret]".
+// Secrets and credentials: key blocks, tokens of known shapes (the product's own device
+// tokens among them), passwords named as such, credentials inside URLs. The span is the
+// secret value itself, so a redacted prompt still reads "password=[REDACTED:secret]".
+// The classifier runs this on folded text (normalize.ts), on decoded runs (decode.ts) and
+// on the text of all parts joined (request-text.ts), not only on each part as written.
 import { firstMatch } from "@/proxy/classify/detectors/text";
-import type { Detector, SpanSink } from "@/proxy/classify/detectors/sink";
+import type { SpanSink } from "@/proxy/classify/detectors/sink";
 
 const privateKeyBlock = /-----BEGIN (?:[A-Z0-9]+ ){0,3}PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END (?:[A-Z0-9]+ ){0,3}PRIVATE KEY(?: BLOCK)?-----|$)/g;
 
@@ -22,8 +24,13 @@ const tokenShapes: RegExp[] = [
   /^A(?:KIA|SIA)[A-Z0-9]{16}$/, // AWS access key id
   /^hf_[A-Za-z0-9]{30,}$/, // Hugging Face
   /^npm_[A-Za-z0-9]{36}$/,
-  /^eyJ[\w-]{10,}\.eyJ[\w-]{10,}\.[\w-]{10,}$/, // JWT
+  /^eyJ[\w-]{10,}\.[\w-]{10,}\.[\w-]{10,}$/, // JWT (operator assertions among them)
 ];
+
+// The proxy's own device credential (lib/devices/credentials.ts): "cl_dev_" and 32 random
+// bytes in base64url. The prefix is distinctive enough to need no word boundary, so a
+// token glued to the text before or after it is still found.
+const deviceToken = /cl_dev_[A-Za-z0-9_-]{43}/g;
 
 // An AWS secret access key has no prefix; it is recognised next to its access key id.
 const awsSecretKey = /(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/g;
@@ -98,16 +105,26 @@ function hasTokenShape(token: string): boolean {
   return false;
 }
 
-function findPrivateKeys(text: string, sink: SpanSink): void {
+function findPrivateKeys(text: string, sink: SpanSink, joined: boolean): void {
   if (!text.includes("PRIVATE KEY")) return;
-  for (let m = firstMatch(privateKeyBlock, text); m; m = privateKeyBlock.exec(text)) sink.claim({ label: "secret", start: m.index, end: m.index + m[0].length });
+  for (let m = firstMatch(privateKeyBlock, text); m; m = privateKeyBlock.exec(text)) {
+    // In parts joined together a block without its END line would run on over every later
+    // part; each part on its own still finds it up to the end of that part.
+    if (joined && m[0].lastIndexOf("-----END") <= 0) continue;
+    sink.claim({ label: "secret", start: m.index, end: m.index + m[0].length });
+  }
+}
+
+function findDeviceTokens(text: string, sink: SpanSink): void {
+  for (let m = firstMatch(deviceToken, text); m; m = deviceToken.exec(text)) sink.claim({ label: "secret", start: m.index, end: m.index + m[0].length });
 }
 
 function findTokens(text: string, sink: SpanSink): void {
   for (let m = firstMatch(tokenRun, text); m; m = tokenRun.exec(text)) {
     if (/[-.]/.test(text[m.index - 1] ?? "")) continue;
     let token = m[0];
-    while (token.endsWith(".") || token.endsWith("-")) token = token.slice(0, -1);
+    // A trailing "." or "-" usually ends the sentence, but base64url tokens may end in "-".
+    while (!hasTokenShape(token) && (token.endsWith(".") || token.endsWith("-"))) token = token.slice(0, -1);
     if (!hasTokenShape(token)) continue;
     const start = m.index;
     sink.claim({ label: "secret", start, end: start + token.length });
@@ -177,11 +194,18 @@ function findAuthorizationHeaders(text: string, sink: SpanSink): void {
   }
 }
 
-export const findSecrets: Detector = ({ text, sink }) => {
-  findPrivateKeys(text, sink);
+/**
+ * Usable as a Detector; `joined` marks the text of several parts joined together, where a key block
+ * counts only with its END line.
+ */
+export function findSecrets(options: { text: string; sink: SpanSink; joined?: boolean }): void {
+  const { text, sink } = options;
+  findPrivateKeys(text, sink, options.joined ?? false);
+  findDeviceTokens(text, sink);
   findTokens(text, sink);
   findUrlCredentials(text, sink);
   findAuthorizationHeaders(text, sink);
   findNamedCredentials(text, sink);
   findStatedPasswords(text, sink);
-};
+}
+

@@ -5,6 +5,11 @@ export function isWordCode(code: number): boolean {
   return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95;
 }
 
+/** Latin letters with the accents of German and Portuguese (not × and ÷), by code. */
+export function isLetterCode(code: number): boolean {
+  return (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || (code >= 0xc0 && code <= 0x24f && code !== 0xd7 && code !== 0xf7);
+}
+
 /** Walks back from `index` over characters that `accept`s, at most `limit` of them. */
 export function runStart(options: { text: string; index: number; limit: number; accept: (code: number) => boolean }): number {
   const { text, index, limit, accept } = options;
