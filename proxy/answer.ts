@@ -67,10 +67,57 @@ export class AbortFlag implements AbortSignalLike {
  * server writes the pairs as they are. Names and values are not validated here: the
  * server writing them (node:http) and a Response built from them do that.
  */
-export class HeaderList implements Headers {
+/**
+ * A web Headers's reading side (iteration) over any store of headers: a subclass says
+ * which names it holds and how to read one.
+ */
+export abstract class HeadersReader implements Headers {
+  abstract get(name: string): string | null;
+  abstract has(name: string): boolean;
+  abstract getSetCookie(): string[];
+  abstract append(name: string, value: string): void;
+  abstract set(name: string, value: string): void;
+  abstract delete(name: string): void;
+  /** The names held, in lower case, each once. */
+  protected abstract names(): string[];
+
+  forEach(callback: (value: string, key: string, parent: Headers) => void, thisArg?: unknown): void {
+    for (const [name, value] of this.combined()) callback.call(thisArg, value, name, this);
+  }
+
+  entries(): HeadersIterator<[string, string]> {
+    return this.combined()[Symbol.iterator]() as HeadersIterator<[string, string]>;
+  }
+
+  keys(): HeadersIterator<string> {
+    return this.combined().map(([name]) => name)[Symbol.iterator]() as HeadersIterator<string>;
+  }
+
+  values(): HeadersIterator<string> {
+    return this.combined().map(([, value]) => value)[Symbol.iterator]() as HeadersIterator<string>;
+  }
+
+  [Symbol.iterator](): HeadersIterator<[string, string]> {
+    return this.entries();
+  }
+
+  /** As a web Headers iterates: sorted by name, repeated names joined, Set-Cookie values each on their own. */
+  private combined(): [string, string][] {
+    return this.names()
+      .sort()
+      .flatMap((name): [string, string][] => {
+        if (name === "set-cookie") return this.getSetCookie().map((value): [string, string] => [name, value]);
+        const value = this.get(name);
+        return value === null ? [] : [[name, value]];
+      });
+  }
+}
+
+export class HeaderList extends HeadersReader {
   private readonly list: [string, string][] = [];
 
   constructor(init?: HeadersInit) {
+    super();
     if (!init) return;
     if (init instanceof HeaderList) this.list.push(...init.list.map(([name, value]): [string, string] => [name, value]));
     else if (typeof (init as Iterable<unknown>)[Symbol.iterator] === "function") for (const [name, value] of init as Iterable<[string, string]>) this.append(name, value);
@@ -112,30 +159,8 @@ export class HeaderList implements Headers {
     return this.list.some(([n]) => n === key);
   }
 
-  forEach(callback: (value: string, key: string, parent: Headers) => void, thisArg?: unknown): void {
-    for (const [name, value] of this.combined()) callback.call(thisArg, value, name, this);
-  }
-
-  entries(): HeadersIterator<[string, string]> {
-    return this.combined()[Symbol.iterator]() as HeadersIterator<[string, string]>;
-  }
-
-  keys(): HeadersIterator<string> {
-    return this.combined().map(([name]) => name)[Symbol.iterator]() as HeadersIterator<string>;
-  }
-
-  values(): HeadersIterator<string> {
-    return this.combined().map(([, value]) => value)[Symbol.iterator]() as HeadersIterator<string>;
-  }
-
-  [Symbol.iterator](): HeadersIterator<[string, string]> {
-    return this.entries();
-  }
-
-  /** As a web Headers iterates: sorted by name, repeated names joined, Set-Cookie values each on their own. */
-  private combined(): [string, string][] {
-    const names = [...new Set(this.list.map(([name]) => name))].sort();
-    return names.flatMap((name): [string, string][] => (name === "set-cookie" ? this.getSetCookie().map((value): [string, string] => [name, value]) : [[name, this.get(name)!]]));
+  protected names(): string[] {
+    return [...new Set(this.list.map(([name]) => name))];
   }
 
   private remove(key: string): void {

@@ -9,7 +9,7 @@
 // streamed one chunk by chunk with backpressure, and a client that disconnects cancels the
 // stream, which the core turns into a cancelled upstream request and a client_aborted record.
 import http from "node:http";
-import { AbortFlag, HeaderList, type AbortSignalLike, type ProxyAnswer, type ProxyRequest } from "@/proxy/answer";
+import { AbortFlag, HeaderList, HeadersReader, type AbortSignalLike, type ProxyAnswer, type ProxyRequest } from "@/proxy/answer";
 import { bodyTimedOut } from "@/proxy/body";
 import { ProxyError } from "@/proxy/errors";
 import { forwardedClient } from "@/proxy/source-address";
@@ -72,8 +72,10 @@ export function readNodeBody(options: { req: http.IncomingMessage; maxBytes: num
  * copying them into a Headers cost more per call than reading the few the core reads.
  * Read-only, as the core only reads them.
  */
-export class IncomingHeaders implements Headers {
-  constructor(private readonly raw: http.IncomingHttpHeaders) {}
+export class IncomingHeaders extends HeadersReader {
+  constructor(private readonly raw: http.IncomingHttpHeaders) {
+    super();
+  }
 
   get(name: string): string | null {
     const value = this.raw[name.toLowerCase()];
@@ -90,26 +92,6 @@ export class IncomingHeaders implements Headers {
     return Array.isArray(value) ? [...value] : typeof value === "string" ? [value] : [];
   }
 
-  forEach(callback: (value: string, key: string, parent: Headers) => void, thisArg?: unknown): void {
-    for (const [name, value] of this.combined()) callback.call(thisArg, value, name, this);
-  }
-
-  entries(): HeadersIterator<[string, string]> {
-    return this.combined()[Symbol.iterator]() as HeadersIterator<[string, string]>;
-  }
-
-  keys(): HeadersIterator<string> {
-    return this.combined().map(([name]) => name)[Symbol.iterator]() as HeadersIterator<string>;
-  }
-
-  values(): HeadersIterator<string> {
-    return this.combined().map(([, value]) => value)[Symbol.iterator]() as HeadersIterator<string>;
-  }
-
-  [Symbol.iterator](): HeadersIterator<[string, string]> {
-    return this.entries();
-  }
-
   append(): void {
     throw new TypeError("The request's headers are read-only.");
   }
@@ -122,11 +104,8 @@ export class IncomingHeaders implements Headers {
     throw new TypeError("The request's headers are read-only.");
   }
 
-  /** As a web Headers iterates: sorted by name, Set-Cookie values each on their own. */
-  private combined(): [string, string][] {
-    return Object.keys(this.raw)
-      .sort()
-      .flatMap((name): [string, string][] => (name === "set-cookie" ? this.getSetCookie().map((value): [string, string] => [name, value]) : this.has(name) ? [[name, this.get(name)!]] : []));
+  protected names(): string[] {
+    return Object.keys(this.raw);
   }
 }
 
