@@ -55,7 +55,12 @@ export function buildUpstreamRequest(options: UpstreamRequestOptions & { keyPlac
       if (value !== null) headers.set(name, value);
     }
   }
-  if (options.apiKey !== null) headers.set(options.keyPlace.header, `${options.keyPlace.prefix}${options.apiKey}`);
+  if (options.apiKey !== null) {
+    // A HeaderList does not validate values; a key stored before keys were held to visible
+    // ASCII must fail here, where the core records it, without the key in the message.
+    if (!/^[\x21-\x7e]+$/.test(options.apiKey)) throw new TypeError("The provider key cannot be sent in a header.");
+    headers.set(options.keyPlace.header, `${options.keyPlace.prefix}${options.apiKey}`);
+  }
 
   let query = "";
   if (options.forwards.query.length > 0) {
