@@ -1,13 +1,7 @@
 // Automated accessibility checks (axe-core, WCAG 2.1 A/AA rules: labels, contrast,
 // landmarks, names) on the sign-in page, the public pack verifier and every main page.
-import AxeBuilder from "@axe-core/playwright";
-import { expect, test, type Page } from "@playwright/test";
-import { demoIncidentId, detailPages, incidentPages, mainPages, openDemoDraftAssessment, operatorPage, storageStateFor } from "./support";
-
-async function violations(page: Page) {
-  const result = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
-  return result.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-}
+import { expect, test } from "@playwright/test";
+import { demoIncidentId, detailPages, incidentPages, mainPages, openDemoDraftAssessment, operatorPage, storageStateFor, violations } from "./support";
 
 test("the sign-in page has no WCAG A/AA violations", async ({ page }) => {
   await page.goto("/signin");

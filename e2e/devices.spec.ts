@@ -4,20 +4,14 @@
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import AxeBuilder from "@axe-core/playwright";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { createDb } from "@/lib/db";
 import { loadProviderKeyCipher, providerKeyHint } from "@/lib/secrets/provider-keys";
 import { replyText, startTestUpstream } from "@/proxy/testing/upstream";
 import { e2eDataDir } from "../playwright.config";
-import { storageStateFor } from "./support";
+import { storageStateFor, violations } from "./support";
 
 const tokenPattern = /^cl_dev_[A-Za-z0-9_-]{43}$/;
-
-async function violations(page: Page) {
-  const result = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
-  return result.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-}
 
 /** What the proxy writes when it sees a token used, shared, or a flow without a conduit; straight into the test server's database. */
 async function proxyObserved(options: { credentialId: string; deviceSlug: string; destinationSlug: string }) {

@@ -8,11 +8,10 @@ import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
 import { bytesSource, readZipDirectory } from "../lib/evidence/bundle/zip-read";
 import { e2eDataDir } from "../playwright.config";
-import { demoLogins, storageStateFor } from "./support";
+import { demoLogins, storageStateFor, violations } from "./support";
 
 const outDir = path.resolve("test-results/evidence");
 const shots = path.resolve("test-results/screenshots");
@@ -38,11 +37,6 @@ async function entryData(zip: Uint8Array, name: string): Promise<{ start: number
   const view = new DataView(zip.buffer, zip.byteOffset, zip.byteLength);
   const start = entry.localHeaderOffset + 30 + view.getUint16(entry.localHeaderOffset + 26, true) + view.getUint16(entry.localHeaderOffset + 28, true);
   return { start, size: entry.compressedSize, method: entry.method };
-}
-
-async function violations(page: Page) {
-  const result = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
-  return result.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
 }
 
 async function noHorizontalScroll(page: Page) {

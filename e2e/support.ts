@@ -3,7 +3,8 @@
 import { createHash, randomUUID } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import type { APIRequestContext, Page } from "@playwright/test";
+import AxeBuilder from "@axe-core/playwright";
+import { expect, type APIRequestContext, type Page } from "@playwright/test";
 import type Database from "better-sqlite3";
 import { e2eDataDir } from "../playwright.config";
 
@@ -95,4 +96,15 @@ export function insertDeviceToken(options: { db: Database.Database; device: stri
   options.db
     .prepare(`INSERT INTO "DeviceCredential" ("id", "label", "tokenPrefix", "tokenHash", "deviceId", "createdAt") VALUES (?, ?, ?, ?, ?, ?)`)
     .run(randomUUID(), options.label, options.token.slice(0, 13), createHash("sha256").update(options.token).digest("hex"), id, new Date().toISOString().replace("Z", "+00:00"));
+}
+
+/**
+ * The page's WCAG 2.1 A/AA violations, one line each. Waits for the page's title first:
+ * Next.js streams it with the metadata, which can land after the content (after a server
+ * action refreshed the page, say), and axe would report a missing title.
+ */
+export async function violations(page: Page): Promise<string[]> {
+  await expect(page).toHaveTitle(/\S/);
+  const result = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  return result.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
 }
