@@ -126,8 +126,12 @@ test("a client that aborts mid-stream cancels the upstream request", async ({ ba
 function rawExchange(options: { baseURL: string; head: string; body?: string; trickle?: boolean }): Promise<string> {
   const url = new URL(options.baseURL);
   return new Promise((resolve, reject) => {
-    const socket = net.connect(Number(url.port), url.hostname, () => socket.write(`${options.head}\r\n\r\n${options.body ?? ""}`));
-    const trickle = options.trickle ? setInterval(() => socket.writable && socket.write("x".repeat(64)), 20) : undefined;
+    let trickle: NodeJS.Timeout | undefined;
+    const socket = net.connect(Number(url.port), url.hostname, () => {
+      socket.write(`${options.head}\r\n\r\n${options.body ?? ""}`);
+      // Only after the head: body bytes queued before it would make the request invalid.
+      if (options.trickle) trickle = setInterval(() => socket.writable && socket.write("x".repeat(64)), 20);
+    });
     let text = "";
     socket.on("data", (d) => (text += d)).on("error", reject);
     socket.on("close", () => {
